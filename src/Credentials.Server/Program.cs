@@ -1,1 +1,4 @@
-Console.WriteLine("x");
+using Credentials.Server.Hosting;
+
+var app = ServerHost.Build(args);
+await app.RunAsync();

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Credentials.Grpc.Server;
+using Credentials.Server.Diagnostics;
+using Credentials.V1;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Credentials.Server.Hosting;
+
+/// <summary>Builds the web host: configuration, Kestrel (HTTP/2, optional TLS), the gRPC server and its services.</summary>
+public static class ServerHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:50051";
+
+    private static readonly Dictionary<string, string> SwitchMappings = new(StringComparer.Ordinal)
+    {
+        ["--data-dir"] = "DataDir",
+    };
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddEnvironmentVariables("CREDENTIALS_");
+        builder.Configuration.AddCommandLine(args, SwitchMappings);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var options = builder.Configuration.Get<ServerOptions>() ?? new ServerOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            KestrelDefaults.ConfigureForGrpc(kestrel);
+            kestrel.ConfigureEndpointDefaults(endpoint =>
+            {
+                endpoint.Protocols = HttpProtocols.Http2;
+                RefuseInsecureRemote(endpoint, options);
+            });
+            if (options.Tls.Enabled)
+            {
+                var certificate = LoadCertificate(options.Tls);
+                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+            }
+        });
+
+        builder.Services.AddGrpcServer();
+        builder.Services.AddGrpcService<DiagnosticsService>(DiagnosticsReflection.Descriptor.Services[0]);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseGrpcServer();
+        return app;
+    }
+
+    private static void RefuseInsecureRemote(ListenOptions endpoint, ServerOptions options)
+    {
+        if (options.AllowInsecureRemote || options.Tls.Enabled)
+        {
+            return;
+        }
+        if (endpoint.IPEndPoint is { } ip && !IPAddress.IsLoopback(ip.Address))
+        {
+            throw new InvalidOperationException(
+                $"Refusing to serve cleartext on {ip}: configure Tls:CertificatePath and Tls:KeyPath, " +
+                "listen on 127.0.0.1, or set AllowInsecureRemote=true.");
+        }
+    }
+
+    private static X509Certificate2 LoadCertificate(TlsOptions tls)
+    {
+        var certificate = X509Certificate2.CreateFromPemFile(tls.CertificatePath!, tls.KeyPath);
+        // Kestrel on Linux needs the key in an exportable in-memory form, not an ephemeral one.
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+    }
+}

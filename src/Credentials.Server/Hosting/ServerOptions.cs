@@ -1,0 +1,35 @@
+namespace Credentials.Server.Hosting;
+
+/// <summary>
+/// The host's settings, bound from appsettings.json, then CREDENTIALS_* environment variables
+/// (CREDENTIALS_DATADIR, CREDENTIALS_TLS__CERTIFICATEPATH, ...), then the command line
+/// (--urls, --data-dir, --Tls:CertificatePath=...).
+/// </summary>
+public sealed class ServerOptions
+{
+    /// <summary>Where the database, keys and secrets live. Default ./data.</summary>
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>TLS from PEM files; without them the server speaks cleartext HTTP/2.</summary>
+    public TlsOptions Tls { get; set; } = new();
+
+    /// <summary>
+    /// Allow cleartext on an address other than loopback. Off: personal data does not cross a
+    /// network unencrypted by accident.
+    /// </summary>
+    public bool AllowInsecureRemote { get; set; }
+
+    /// <summary>How long calls in flight may take to finish when the server stops.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed class TlsOptions
+{
+    /// <summary>PEM certificate (chain) file.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>PEM private key file of the certificate.</summary>
+    public string? KeyPath { get; set; }
+
+    public bool Enabled => !string.IsNullOrEmpty(CertificatePath);
+}
