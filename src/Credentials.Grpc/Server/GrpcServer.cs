@@ -120,6 +120,12 @@ public sealed class GrpcServer
         {
             status = new Status(StatusCode.Cancelled, "Call cancelled by the client.");
         }
+        catch (Exception e) when (_options.ExceptionMapper?.Invoke(e) is { } mapped)
+        {
+            status = mapped.Status;
+            trailers = mapped.Trailers;
+            details = mapped.Details;
+        }
         catch (Exception e)
         {
             // Exception text may hold anything, personal data included: log it, never send it.

@@ -17,6 +17,12 @@ public sealed class GrpcServerOptions
     /// <summary>Serve grpc.reflection.v1 and v1alpha ServerReflection.</summary>
     public bool EnableReflection { get; set; } = true;
 
+    /// <summary>
+    /// Turns an exception a handler or filter threw into a status; return null to keep the default
+    /// (UNKNOWN without exception text). Lets the host map its own error types.
+    /// </summary>
+    public Func<Exception, RpcException?>? ExceptionMapper { get; set; }
+
     /// <summary>The clock deadlines are measured with.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -1,0 +1,42 @@
+namespace Credentials.Core.Principals;
+
+/// <summary>What a principal may do (see DESIGN.md, "Who uses it").</summary>
+public enum Role
+{
+    /// <summary>HR authority (人力资源和社会保障部门): accredits committees, revokes, records misconduct, manages principals.</summary>
+    Authority,
+
+    /// <summary>Review committee (评审委员会): issues and revokes its own certificates; bound to one committee code.</summary>
+    Committee,
+
+    /// <summary>Employer (用人单位): verifies certificates presented to it.</summary>
+    Employer,
+
+    /// <summary>Provincial platform (省级平台): pulls every change, audits, reads statistics.</summary>
+    Platform,
+}
+
+public static class RoleNames
+{
+    public static string ToName(this Role role) => role switch
+    {
+        Role.Authority => "authority",
+        Role.Committee => "committee",
+        Role.Employer => "employer",
+        Role.Platform => "platform",
+        _ => throw new ArgumentOutOfRangeException(nameof(role)),
+    };
+
+    public static bool TryParse(string? name, out Role role)
+    {
+        role = name switch
+        {
+            "authority" => Role.Authority,
+            "committee" => Role.Committee,
+            "employer" => Role.Employer,
+            "platform" => Role.Platform,
+            _ => (Role)(-1),
+        };
+        return (int)role >= 0;
+    }
+}

@@ -1,0 +1,173 @@
+using System.Threading.Channels;
+using Credentials.Store.Ledger;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Credentials.Store.Writing;
+
+/// <summary>
+/// The single writer. SQLite has one writer at a time, so instead of competing for the lock,
+/// every write is queued here and a dedicated thread commits them in groups: one transaction
+/// and one fsync for up to <see cref="MaxGroupSize"/> units of work. Each unit runs in a
+/// savepoint, so a refused unit does not take the others down. A write's task completes only
+/// after its group is durably committed: an acknowledged write is never lost.
+/// </summary>
+public sealed class StoreWriter : IAsyncDisposable
+{
+    public const int MaxGroupSize = 512;
+
+    private readonly Channel<WorkItem> _queue = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(16 * 1024)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+    private readonly SqliteConnection _connection;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly LedgerWriter _ledger;
+    private readonly Thread _thread;
+
+    public StoreWriter(Database database, TimeProvider time, ILogger<StoreWriter> logger)
+    {
+        _connection = database.OpenWriteConnection();
+        _time = time;
+        _logger = logger;
+        _ledger = new LedgerWriter(_connection);
+        _thread = new Thread(Run) { Name = "credentials-writer", IsBackground = true };
+        _thread.Start();
+    }
+
+    /// <summary>Raised on the writer thread after each group: true when it committed, false when the store refused it.</summary>
+    public event Action<bool>? GroupCommitted;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> inside the next group commit and returns its result once the
+    /// group is on disk. Exceptions thrown by the work come back as they are (nothing of it is
+    /// written); a failure of the store itself comes back as <see cref="StoreUnavailableException"/>.
+    /// </summary>
+    public async Task<T> ExecuteAsync<T>(Func<WriteTransaction, T> work, CancellationToken cancellationToken = default)
+    {
+        var item = new WorkItem<T>(work);
+        await _queue.Writer.WriteAsync(item, cancellationToken);
+        return await item.Task;
+    }
+
+    private void Run()
+    {
+        var reader = _queue.Reader;
+        var group = new List<WorkItem>(MaxGroupSize);
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            group.Clear();
+            while (group.Count < MaxGroupSize && reader.TryRead(out var item))
+            {
+                group.Add(item);
+            }
+            Commit(group);
+        }
+    }
+
+    private void Commit(List<WorkItem> group)
+    {
+        SqliteTransaction? transaction = null;
+        try
+        {
+            transaction = _connection.BeginTransaction(deferred: false);
+            var now = _time.GetUtcNow();
+            _ledger.BeginGroup(transaction, now);
+            var context = new WriteTransaction(_connection, transaction, now, _ledger);
+            foreach (var item in group)
+            {
+                transaction.Save("unit");
+                _ledger.BeginUnit();
+                try
+                {
+                    item.Run(context);
+                    transaction.Release("unit");
+                }
+                catch (SqliteException e) when (StoreUnavailableException.IsUnavailable(e))
+                {
+                    // The database may have rolled the whole transaction back: fail the group.
+                    throw;
+                }
+                catch (Exception e)
+                {
+                    transaction.Rollback("unit");
+                    transaction.Release("unit");
+                    _ledger.RollbackUnit();
+                    item.Fail(e);
+                }
+            }
+            transaction.Commit();
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "A group of {Count} writes could not be committed", group.Count);
+            try
+            {
+                transaction?.Rollback();
+            }
+            catch (Exception rollback) when (rollback is SqliteException or InvalidOperationException)
+            {
+                // Already rolled back by SQLite.
+            }
+            var error = e as StoreUnavailableException ?? new StoreUnavailableException($"The store is unavailable: {e.Message}", e);
+            foreach (var item in group)
+            {
+                item.Fail(error);
+            }
+            GroupCommitted?.Invoke(false);
+            return;
+        }
+        finally
+        {
+            transaction?.Dispose();
+        }
+        foreach (var item in group)
+        {
+            item.Complete();
+        }
+        GroupCommitted?.Invoke(true);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.Run(_thread.Join);
+        _connection.Dispose();
+    }
+
+    private abstract class WorkItem
+    {
+        public abstract void Run(WriteTransaction context);
+
+        public abstract void Fail(Exception error);
+
+        public abstract void Complete();
+    }
+
+    private sealed class WorkItem<T>(Func<WriteTransaction, T> work) : WorkItem
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private bool _failed;
+
+        public Task<T> Task => _completion.Task;
+
+        public override void Run(WriteTransaction context) => _result = work(context);
+
+        public override void Fail(Exception error)
+        {
+            _failed = true;
+            _completion.TrySetException(error);
+        }
+
+        public override void Complete()
+        {
+            if (!_failed)
+            {
+                _completion.TrySetResult(_result!);
+            }
+        }
+    }
+}
