@@ -48,6 +48,16 @@ public sealed class Database
     {
         Directory.CreateDirectory(dataDir);
         var database = new Database(System.IO.Path.Combine(dataDir, FileName));
+        if (!File.Exists(database.Path) && !OperatingSystem.IsWindows())
+        {
+            // Personal data: owner-only from the start. SQLite gives its -wal and -shm files the same mode.
+            using var _ = new FileStream(database.Path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
         using var connection = database.OpenWriteConnection();
         Migrator.Apply(connection);
         return database;

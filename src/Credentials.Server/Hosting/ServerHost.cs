@@ -17,6 +17,23 @@ public static class ServerHost
         ["--data-dir"] = "DataDir",
     };
 
+    /// <summary>appsettings.json, then CREDENTIALS_* environment variables, then the command line.</summary>
+    public static void AddSources(IConfigurationBuilder configuration, string[] args)
+    {
+        configuration.AddEnvironmentVariables("CREDENTIALS_");
+        configuration.AddCommandLine(args, SwitchMappings);
+    }
+
+    /// <summary>The settings without building a host, for the admin commands.</summary>
+    public static (ServerOptions Options, IConfiguration Configuration) LoadSettings(string[] args)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
+        AddSources(configuration, args);
+        var built = configuration.Build();
+        return (built.Get<ServerOptions>() ?? new ServerOptions(), built);
+    }
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -24,8 +41,7 @@ public static class ServerHost
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Configuration.AddEnvironmentVariables("CREDENTIALS_");
-        builder.Configuration.AddCommandLine(args, SwitchMappings);
+        AddSources(builder.Configuration, args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -33,6 +49,7 @@ public static class ServerHost
 
         var options = builder.Configuration.Get<ServerOptions>() ?? new ServerOptions();
         builder.Services.AddSingleton(options);
+        builder.Services.AddCredentialsServices(options, builder.Configuration);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -49,8 +66,6 @@ public static class ServerHost
             }
         });
 
-        builder.Services.AddGrpcServer();
-        builder.Services.AddGrpcService<DiagnosticsService>(DiagnosticsReflection.Descriptor.Services[0]);
         configure?.Invoke(builder);
 
         var app = builder.Build();

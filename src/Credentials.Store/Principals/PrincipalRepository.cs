@@ -37,8 +37,9 @@ public static class PrincipalRepository
             "UPDATE principals SET revoked_at = @now WHERE name = @name AND revoked_at IS NULL",
             new { name, now = now.ToUnixTimeMilliseconds() }, transaction) == 1;
 
+    /// <summary>Whether an authority principal was ever created (revoked ones count: first start happens once).</summary>
     public static bool AnyAuthority(SqliteConnection connection) =>
-        connection.ExecuteScalar<long>("SELECT COUNT(*) FROM principals WHERE role = 'authority' AND revoked_at IS NULL") > 0;
+        connection.ExecuteScalar<long>("SELECT COUNT(*) FROM principals WHERE role = 'authority'") > 0;
 
     private sealed record Row(long Id, string Name, string Role, string? CommitteeCode, byte[] TokenHash, string TokenHint,
         long CreatedAt, string CreatedBy, long? RevokedAt)

@@ -1,0 +1,120 @@
+using System.Text;
+using Credentials.V1;
+
+namespace Credentials.Core.Committees;
+
+/// <summary>
+/// Committee tables as the city notices publish them (samples/dalian-2024-committees.csv):
+/// <c>code,name,level,series,specialties,meeting,deadline,organizer</c> with specialties
+/// separated by ';' and level "senior" (副高级) or "intermediate" (中级). The notices give no
+/// accreditation window, so the caller supplies one.
+/// </summary>
+public static class CommitteeCsv
+{
+    private static readonly string[] Header = ["code", "name", "level", "series", "specialties", "meeting", "deadline", "organizer"];
+
+    public static IReadOnlyList<Committee> Parse(string csv, string region, DateOnly accreditedFrom, DateOnly accreditedUntil, DateTimeOffset now)
+    {
+        var rows = ReadRows(csv).ToList();
+        if (rows.Count == 0 || !rows[0].SequenceEqual(Header, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new FormatException($"The first line must be: {string.Join(',', Header)}");
+        }
+        var committees = new List<Committee>();
+        for (var i = 1; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            if (row.Length == 1 && row[0].Length == 0)
+            {
+                continue;
+            }
+            if (row.Length != Header.Length)
+            {
+                throw new FormatException($"Line {i + 1} has {row.Length} fields, not {Header.Length}.");
+            }
+            var level = row[2].Trim().ToLowerInvariant() switch
+            {
+                "senior" => TitleLevel.DeputySenior,
+                "full-senior" => TitleLevel.FullSenior,
+                "intermediate" => TitleLevel.Intermediate,
+                "assistant" => TitleLevel.Assistant,
+                "junior" => TitleLevel.Junior,
+                var other => throw new FormatException($"Line {i + 1}: unknown level '{other}'."),
+            };
+            committees.Add(new Committee(
+                row[0].Trim().ToUpperInvariant(),
+                Validation.Text.Normalize(row[1]),
+                Validation.Text.Normalize(row[7]),
+                region,
+                Validation.Text.Normalize(row[3]),
+                row[4].Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Validation.Text.Normalize).Distinct().ToList(),
+                [level],
+                accreditedFrom,
+                accreditedUntil,
+                CommitteeState.Active,
+                Validation.Text.Normalize(row[5]),
+                [],
+                now,
+                now));
+        }
+        return committees;
+    }
+
+    /// <summary>RFC 4180 rows: commas, double quotes with "" escapes, CRLF or LF.</summary>
+    private static IEnumerable<string[]> ReadRows(string csv)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < csv.Length; i++)
+        {
+            var c = csv[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < csv.Length && csv[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+                continue;
+            }
+            switch (c)
+            {
+                case '"':
+                    quoted = true;
+                    break;
+                case ',':
+                    fields.Add(field.ToString());
+                    field.Clear();
+                    break;
+                case '\r':
+                    break;
+                case '\n':
+                    fields.Add(field.ToString());
+                    field.Clear();
+                    yield return fields.ToArray();
+                    fields.Clear();
+                    break;
+                default:
+                    field.Append(c);
+                    break;
+            }
+        }
+        if (field.Length > 0 || fields.Count > 0)
+        {
+            fields.Add(field.ToString());
+            yield return fields.ToArray();
+        }
+    }
+
+    /// <summary>The default window for seeding the 2024 tables: 2024-01-01 to 2028-12-31.</summary>
+    public static (DateOnly From, DateOnly Until) DefaultWindow => (new DateOnly(2024, 1, 1), new DateOnly(2028, 12, 31));
+}

@@ -1,0 +1,180 @@
+using Credentials.Core.Committees;
+using Credentials.Core.Principals;
+using Credentials.Core.Time;
+using Credentials.Core.Validation;
+using Credentials.Server.Committees;
+using Credentials.Server.Hosting;
+using Credentials.Store;
+using Credentials.Store.Committees;
+using Credentials.Store.Principals;
+using Credentials.Store.Writing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Credentials.Server.Admin;
+
+/// <summary>
+/// The administration commands of <c>credentials-server</c>. They work on the data directory
+/// directly, whether or not the service is running (SQLite serialises the writes).
+/// Exit codes: 0 done, 1 refused (the message says why), 2 wrong usage.
+/// </summary>
+public static class AdminCommands
+{
+    public const string Usage = """
+        usage: credentials-server [--urls URL] [--data-dir DIR]        run the service
+               credentials-server init [--data-dir DIR]                 create the store and the first authority token
+               credentials-server principals add NAME --role ROLE [--committee CODE]
+               credentials-server principals list
+               credentials-server principals revoke NAME
+               credentials-server committees seed [CSV] [--region NAME] [--from DATE] [--until DATE]
+               credentials-server help
+        ROLE is authority, committee, employer or platform. Every command takes --data-dir.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var arguments = Arguments.Parse(args);
+        try
+        {
+            return arguments.Positional switch
+            {
+                ["help"] or ["--help"] => Print(output, Usage, 0),
+                ["init"] => await InitAsync(arguments, output, error),
+                ["principals", "add", var name] => await WithStoreAsync(arguments, s => AddPrincipalAsync(s, arguments, name, output)),
+                ["principals", "list"] => await WithStoreAsync(arguments, s => ListPrincipals(s, output)),
+                ["principals", "revoke", var name] => await WithStoreAsync(arguments, async s =>
+                {
+                    await new PrincipalAdmin(s.Writer).RevokeAsync(name);
+                    return Print(output, $"Revoked {name}.", 0);
+                }),
+                ["committees", "seed", .. var file] when file.Length <= 1 =>
+                    await WithStoreAsync(arguments, s => SeedCommitteesAsync(s, arguments, file.Length == 1 ? file[0] : null, output)),
+                _ => Print(error, Usage, 2),
+            };
+        }
+        catch (DomainException e)
+        {
+            return Print(error, e.Message, 1);
+        }
+        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or StoreUnavailableException)
+        {
+            return Print(error, e.Message, 1);
+        }
+    }
+
+    private static async Task<int> InitAsync(Arguments arguments, TextWriter output, TextWriter error)
+    {
+        var (options, _) = ServerHost.LoadSettings(arguments.Options);
+        var directory = DataDirectory.Prepare(options.DataDir);
+        if (directory.HasDatabase)
+        {
+            using var connection = Database.Open(directory.Root).OpenReader();
+            if (PrincipalRepository.AnyAuthority(connection))
+            {
+                return Print(error, $"{directory.Root} is initialised already; add principals with 'principals add'.", 1);
+            }
+        }
+        return await WithStoreAsync(arguments, async store =>
+        {
+            var token = await new PrincipalAdmin(store.Writer).EnsureAuthorityAsync(store.Database);
+            directory.LoadOrCreateHolderKey();
+            return Print(output, $"Initialised {directory.Root}.\nAuthority token (shown once; keep it safe):\n\n    {token}\n", 0);
+        });
+    }
+
+    private static async Task<int> AddPrincipalAsync(AdminStore store, Arguments arguments, string name, TextWriter output)
+    {
+        if (!RoleNames.TryParse(arguments.Get("role"), out var role))
+        {
+            throw new InvalidRequestException("role", "must be authority, committee, employer or platform");
+        }
+        var committee = arguments.Get("committee") is { } code ? CommitteeCode.Normalize(code) : null;
+        var (principal, token) = await new PrincipalAdmin(store.Writer).AddAsync(name, role, committee, "admin");
+        var scope = principal.CommitteeCode is null ? "" : $" for committee {principal.CommitteeCode}";
+        return Print(output, $"Added {principal.Name} ({principal.Role.ToName()}{scope}).\nToken (shown once):\n\n    {token}\n", 0);
+    }
+
+    private static Task<int> ListPrincipals(AdminStore store, TextWriter output)
+    {
+        using var connection = store.Database.OpenReader();
+        output.WriteLine($"{"NAME",-24} {"ROLE",-10} {"COMMITTEE",-12} {"TOKEN",-10} {"CREATED",-20} STATE");
+        foreach (var p in PrincipalRepository.List(connection))
+        {
+            output.WriteLine($"{p.Name,-24} {p.Role.ToName(),-10} {p.CommitteeCode ?? "-",-12} {p.TokenHint,-10} " +
+                $"{p.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {(p.IsRevoked ? "revoked" : "active")}");
+        }
+        return Task.FromResult(0);
+    }
+
+    private static async Task<int> SeedCommitteesAsync(AdminStore store, Arguments arguments, string? file, TextWriter output)
+    {
+        var path = file ?? Path.Combine(AppContext.BaseDirectory, "samples", "dalian-2024-committees.csv");
+        var (defaultFrom, defaultUntil) = CommitteeCsv.DefaultWindow;
+        var from = arguments.Get("from") is { } f ? Dates.FromIso(f) : defaultFrom;
+        var until = arguments.Get("until") is { } u ? Dates.FromIso(u) : defaultUntil;
+        var committees = CommitteeCsv.Parse(await File.ReadAllTextAsync(path), arguments.Get("region") ?? "大连市", from, until, DateTimeOffset.UtcNow);
+        var violations = new Violations();
+        for (var i = 0; i < committees.Count; i++)
+        {
+            CommitteeRules.Validate(committees[i], violations, $"line {i + 2}: ");
+        }
+        violations.ThrowIfAny();
+        var added = await store.Writer.ExecuteAsync(tx =>
+        {
+            var count = 0;
+            foreach (var committee in committees)
+            {
+                if (CommitteeRepository.Get(tx.Connection, committee.Code, tx.Transaction) is null)
+                {
+                    CommitteeService.Accredit(tx, committee, "admin");
+                    count++;
+                }
+            }
+            return count;
+        });
+        return Print(output, $"Seeded {added} committees from {path} ({committees.Count - added} existed already).", 0);
+    }
+
+    private static async Task<int> WithStoreAsync(Arguments arguments, Func<AdminStore, Task<int>> command)
+    {
+        var (options, _) = ServerHost.LoadSettings(arguments.Options);
+        var directory = DataDirectory.Prepare(options.DataDir);
+        var database = Database.Open(directory.Root);
+        await using var writer = new StoreWriter(database, TimeProvider.System, NullLogger<StoreWriter>.Instance);
+        return await command(new AdminStore(directory, database, writer));
+    }
+
+    private static int Print(TextWriter writer, string text, int code)
+    {
+        writer.WriteLine(text);
+        return code;
+    }
+
+    private sealed record AdminStore(DataDirectory Directory, Database Database, StoreWriter Writer);
+
+    /// <summary>Positional words, and --name value / --name=value options (kept for the configuration too).</summary>
+    private sealed record Arguments(string[] Positional, string[] Options, Dictionary<string, string> Named)
+    {
+        public string? Get(string name) => Named.GetValueOrDefault(name);
+
+        public static Arguments Parse(string[] args)
+        {
+            var positional = new List<string>();
+            var options = new List<string>();
+            var named = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < args.Length; i++)
+            {
+                if (!args[i].StartsWith("--", StringComparison.Ordinal))
+                {
+                    positional.Add(args[i]);
+                    continue;
+                }
+                var (key, value) = args[i].Contains('=', StringComparison.Ordinal)
+                    ? (args[i][2..args[i].IndexOf('=', StringComparison.Ordinal)], args[i][(args[i].IndexOf('=', StringComparison.Ordinal) + 1)..])
+                    : (args[i][2..], i + 1 < args.Length ? args[++i] : "");
+                named[key] = value;
+                options.Add($"--{key}={value}");
+            }
+            return new Arguments(positional.ToArray(), options.ToArray(), named);
+        }
+    }
+}

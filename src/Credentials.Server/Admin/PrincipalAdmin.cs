@@ -1,0 +1,67 @@
+using Credentials.Core.Committees;
+using Credentials.Core.Principals;
+using Credentials.Core.Validation;
+using Credentials.Store;
+using Credentials.Store.Committees;
+using Credentials.Store.Principals;
+using Credentials.Store.Writing;
+
+namespace Credentials.Server.Admin;
+
+/// <summary>Creating and revoking principals; shared by the admin commands and first start.</summary>
+public sealed class PrincipalAdmin(StoreWriter writer)
+{
+    /// <summary>The name of the authority principal made at first start.</summary>
+    public const string FirstAuthority = "authority";
+
+    /// <summary>Creates a principal and returns it with its token: the only time the token exists in clear.</summary>
+    public Task<(Principal Principal, string Token)> AddAsync(string name, Role role, string? committeeCode, string createdBy)
+    {
+        var violations = new Violations();
+        violations.AddIf("name", Text.Check(name, 1, 100));
+        if (role == Role.Committee)
+        {
+            violations.AddIf("committee", committeeCode is null ? "is required for the committee role" : CommitteeCode.Check(committeeCode));
+        }
+        else if (committeeCode is not null)
+        {
+            violations.Add("committee", "is only for the committee role");
+        }
+        violations.ThrowIfAny();
+        var token = AccessToken.Generate();
+        return writer.ExecuteAsync(tx =>
+        {
+            if (PrincipalRepository.FindByName(tx.Connection, name, tx.Transaction) is not null)
+            {
+                throw new AlreadyExistsException("PRINCIPAL_EXISTS", $"A principal named '{name}' exists already.");
+            }
+            if (committeeCode is not null && CommitteeRepository.Get(tx.Connection, committeeCode, tx.Transaction) is null)
+            {
+                throw new NotFoundException("committee", committeeCode);
+            }
+            var principal = PrincipalRepository.Insert(tx.Connection, tx.Transaction, name, role, committeeCode,
+                AccessToken.Hash(token), AccessToken.Hint(token), tx.Now, createdBy);
+            return (principal, token);
+        });
+    }
+
+    /// <summary>Revokes a principal's token; it stops working on its next call.</summary>
+    public Task RevokeAsync(string name) =>
+        writer.ExecuteAsync(tx => PrincipalRepository.Revoke(tx.Connection, tx.Transaction, name, tx.Now)
+            ? true
+            : throw new NotFoundException("principal", name));
+
+    /// <summary>On a store without an authority, creates the first one and returns its token; otherwise null.</summary>
+    public async Task<string?> EnsureAuthorityAsync(Database database)
+    {
+        using (var connection = database.OpenReader())
+        {
+            if (PrincipalRepository.AnyAuthority(connection))
+            {
+                return null;
+            }
+        }
+        var (_, token) = await AddAsync(FirstAuthority, Role.Authority, null, "init");
+        return token;
+    }
+}

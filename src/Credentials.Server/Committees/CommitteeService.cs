@@ -1,0 +1,176 @@
+using Credentials.Core.Committees;
+using Credentials.Core.Principals;
+using Credentials.Core.Time;
+using Credentials.Core.Validation;
+using Credentials.Grpc;
+using Credentials.Grpc.Server;
+using Credentials.Server.Common;
+using Credentials.Server.Security;
+using Credentials.Store;
+using Credentials.Store.Committees;
+using Credentials.Store.Idempotency;
+using Credentials.Store.Writing;
+using Credentials.V1;
+using Committee = Credentials.Core.Committees.Committee;
+
+namespace Credentials.Server.Committees;
+
+/// <summary>credentials.v1.CommitteeService: accreditation (核准备案), suspension, restoration, withdrawal.</summary>
+public sealed class CommitteeService(Database database, StoreWriter writer, TimeProvider time)
+{
+    [Authorize(Role.Authority)]
+    public async Task<CreateCommitteeResponse> CreateCommittee(CreateCommitteeRequest request, ServerCallContext context)
+    {
+        var caller = context.RequireCaller();
+        var violations = new Violations();
+        violations.AddIf("request_id", RequestIds.Check(request.RequestId));
+        var committee = CommitteeMapping.FromProto(request.Committee, time.GetUtcNow(), violations);
+        violations.ThrowIfAny();
+        var hash = RequestIds.Hash(request);
+
+        var code = await writer.ExecuteAsync(tx =>
+        {
+            var previous = IdempotencyRepository.Find(tx.Connection, caller.Name, nameof(CreateCommittee), request.RequestId, tx.Transaction);
+            if (RequestIds.Replay(previous, hash, request.RequestId) is { } replayed)
+            {
+                return replayed;
+            }
+            if (CommitteeRepository.Get(tx.Connection, committee.Code, tx.Transaction) is not null)
+            {
+                throw new AlreadyExistsException("COMMITTEE_EXISTS", $"Committee {committee.Code} exists already.");
+            }
+            var created = Accredit(tx, committee, caller.Name);
+            IdempotencyRepository.Insert(tx.Connection, tx.Transaction, caller.Name, nameof(CreateCommittee), request.RequestId, hash, created.Code, tx.Now);
+            return created.Code;
+        }, context.CancellationToken);
+        return new CreateCommitteeResponse { Committee = CommitteeMapping.ToProto(Read(code)) };
+    }
+
+    [Authorize(Role.Authority, Role.Platform, Role.Employer, Role.Committee)]
+    public Task<GetCommitteeResponse> GetCommittee(GetCommitteeRequest request, ServerCallContext context)
+    {
+        var code = CommitteeCode.Normalize(request.Code);
+        var violations = new Violations();
+        violations.AddIf("code", CommitteeCode.Check(code));
+        violations.ThrowIfAny();
+        EnsureOwnCommittee(context.RequireCaller(), code);
+        return Task.FromResult(new GetCommitteeResponse { Committee = CommitteeMapping.ToProto(Read(code)) });
+    }
+
+    [Authorize(Role.Authority, Role.Platform, Role.Employer, Role.Committee)]
+    public Task<ListCommitteesResponse> ListCommittees(ListCommitteesRequest request, ServerCallContext context)
+    {
+        var caller = context.RequireCaller();
+        var violations = new Violations();
+        var pageSize = Paging.PageSize(request.PageSize, violations);
+        if (!Enum.IsDefined(request.State))
+        {
+            violations.Add("state", "must be a defined committee state");
+        }
+        var series = Text.Normalize(request.Series);
+        violations.AddIf("series", Text.Check(series, 0, 50));
+        var filters = $"{(int)request.State}|{series}";
+        var after = Paging.After(request.PageToken, filters, violations);
+        violations.ThrowIfAny();
+
+        var response = new ListCommitteesResponse();
+        if (caller.Role == Role.Committee)
+        {
+            // A committee sees itself only.
+            var own = Read(caller.CommitteeCode!);
+            if (string.CompareOrdinal(own.Code, after) > 0 && (request.State == CommitteeState.Unspecified || own.State == request.State)
+                && (series.Length == 0 || own.Series == series))
+            {
+                response.Committees.Add(CommitteeMapping.ToProto(own));
+            }
+            return Task.FromResult(response);
+        }
+        using var connection = database.OpenReader();
+        var page = CommitteeRepository.List(connection, after, pageSize + 1, request.State, series);
+        response.Committees.AddRange(page.Take(pageSize).Select(CommitteeMapping.ToProto));
+        if (page.Count > pageSize)
+        {
+            response.NextPageToken = Paging.Token(page[pageSize - 1].Code, filters);
+        }
+        return Task.FromResult(response);
+    }
+
+    [Authorize(Role.Authority)]
+    public async Task<SuspendCommitteeResponse> SuspendCommittee(SuspendCommitteeRequest request, ServerCallContext context) =>
+        new() { Committee = await ChangeStateAsync(request.Code, CommitteeState.Suspended, request.Reason, request.DecisionDocument, request.EffectiveDate, context) };
+
+    [Authorize(Role.Authority)]
+    public async Task<RestoreCommitteeResponse> RestoreCommittee(RestoreCommitteeRequest request, ServerCallContext context) =>
+        new() { Committee = await ChangeStateAsync(request.Code, CommitteeState.Active, request.Reason, request.DecisionDocument, request.EffectiveDate, context) };
+
+    [Authorize(Role.Authority)]
+    public async Task<WithdrawCommitteeAuthorityResponse> WithdrawCommitteeAuthority(WithdrawCommitteeAuthorityRequest request, ServerCallContext context) =>
+        new() { Committee = await ChangeStateAsync(request.Code, CommitteeState.Withdrawn, request.Reason, request.DecisionDocument, request.EffectiveDate, context) };
+
+    private async Task<V1.Committee> ChangeStateAsync(string rawCode, CommitteeState target, string rawReason, string rawDocument,
+        Google.Type.Date? rawEffective, ServerCallContext context)
+    {
+        var caller = context.RequireCaller();
+        var today = ChinaCalendar.Today(time);
+        var code = CommitteeCode.Normalize(rawCode);
+        var reason = Text.Normalize(rawReason);
+        var document = Text.Normalize(rawDocument);
+        var violations = new Violations();
+        violations.AddIf("code", CommitteeCode.Check(code));
+        violations.AddIf("reason", Text.Check(reason, 1, 500));
+        violations.AddIf("decision_document", Text.Check(document, 1, 100));
+        var effective = Dates.IsEmpty(rawEffective) ? today : Dates.ToDateOnly(rawEffective);
+        if (effective is null)
+        {
+            violations.Add("effective_date", "must be a valid date");
+        }
+        else if (effective > today)
+        {
+            violations.Add("effective_date", "must not be in the future");
+        }
+        violations.ThrowIfAny();
+
+        await writer.ExecuteAsync(tx =>
+        {
+            var committee = CommitteeRepository.Get(tx.Connection, code, tx.Transaction) ?? throw new NotFoundException("committee", code);
+            CommitteeRules.CheckTransition(code, committee.State, target);
+            var change = new CommitteeStateChange(target, reason, document, effective!.Value, tx.Now, caller.Name);
+            CommitteeRepository.AppendStateChange(tx.Connection, tx.Transaction, code, change);
+            tx.Ledger.Append(new LedgerEvent
+            {
+                CommitteeCode = code,
+                CommitteeStateChanged = new CommitteeStateChanged { Code = code, Change = CommitteeMapping.ToProto(change) },
+            }, caller.Name);
+            return true;
+        }, context.CancellationToken);
+        return CommitteeMapping.ToProto(Read(code));
+    }
+
+    /// <summary>Stores a new committee and its ledger event: for CreateCommittee and the seed command.</summary>
+    public static Committee Accredit(WriteTransaction tx, Committee committee, string actor)
+    {
+        var created = committee with { CreatedAt = tx.Now, UpdatedAt = tx.Now };
+        CommitteeRepository.Insert(tx.Connection, tx.Transaction, created);
+        tx.Ledger.Append(new LedgerEvent
+        {
+            CommitteeCode = created.Code,
+            CommitteeAccredited = new CommitteeAccredited { Committee = CommitteeMapping.ToProto(created) },
+        }, actor);
+        return created;
+    }
+
+    private Committee Read(string code)
+    {
+        using var connection = database.OpenReader();
+        return CommitteeRepository.Get(connection, code) ?? throw new NotFoundException("committee", code);
+    }
+
+    /// <summary>A committee principal acts for its own committee only.</summary>
+    internal static void EnsureOwnCommittee(Principal caller, string code)
+    {
+        if (caller.Role == Role.Committee && !string.Equals(caller.CommitteeCode, code, StringComparison.Ordinal))
+        {
+            throw new RpcException(StatusCode.PermissionDenied, $"A committee token may only act for its own committee ({caller.CommitteeCode}).");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using Credentials.Server.Admin;
+using Credentials.Store;
+
+namespace Credentials.Server.Hosting;
+
+/// <summary>What the service does before it listens: on a fresh data directory, initialise it.</summary>
+public static class Startup
+{
+    /// <summary>Creates the first authority on a fresh store and prints its token, once, to <paramref name="console"/>.</summary>
+    public static async Task InitializeAsync(IServiceProvider services, TextWriter console)
+    {
+        var admin = services.GetRequiredService<PrincipalAdmin>();
+        var token = await admin.EnsureAuthorityAsync(services.GetRequiredService<Database>());
+        if (token is not null)
+        {
+            // Straight to the console, never to the log: this is the only time the token exists in clear.
+            await console.WriteLineAsync($"""
+
+                Initialised a new store in {services.GetRequiredService<DataDirectory>().Root}.
+                Authority token (shown once; keep it safe):
+
+                    {token}
+
+                """);
+        }
+    }
+}
