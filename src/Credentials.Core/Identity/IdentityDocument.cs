@@ -57,9 +57,9 @@ public static class IdentityDocument
                 : Matches(number, 15, 15, static (c, i) => i < 3 ? char.IsAsciiLetterUpper(c) : char.IsAsciiDigit(c))
                     ? null
                     : "must be 18 characters (2023 format) or 3 letters and 12 digits (2017 format)",
-            DocumentType.Passport => Matches(number, 5, 17, static (c, _) => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c))
+            DocumentType.Passport => Matches(number, 6, 17, static (c, _) => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c))
                 ? null
-                : "must be 5 to 17 letters or digits",
+                : "must be 6 to 17 letters or digits",
             DocumentType.HkMacaoPermit => Matches(number, 9, 11, static (c, i) => i == 0 ? c is 'H' or 'M' : char.IsAsciiDigit(c))
                 && number.Length != 10
                     ? null
