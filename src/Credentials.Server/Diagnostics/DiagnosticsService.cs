@@ -1,5 +1,7 @@
+using Credentials.Core.Principals;
 using Credentials.Grpc;
 using Credentials.Grpc.Server;
+using Credentials.Server.Security;
 using Credentials.V1;
 
 namespace Credentials.Server.Diagnostics;
@@ -10,8 +12,10 @@ public sealed class DiagnosticsService(IServiceProvider services)
 {
     private static readonly Task<PingResponse> Pong = Task.FromResult(new PingResponse { Message = "pong" });
 
+    [AllowAnonymous]
     public Task<PingResponse> Ping(PingRequest request, ServerCallContext context) => Pong;
 
+    [Authorize(Role.Authority, Role.Platform)]
     public Task<GetCallStatisticsResponse> GetCallStatistics(GetCallStatisticsRequest request, ServerCallContext context)
     {
         var response = new GetCallStatisticsResponse();
