@@ -23,29 +23,10 @@ public static class ProofVerifier
         {
             return false;
         }
-        var fn = leafIndex;
-        var sn = treeSize - 1;
         Span<byte> r = stackalloc byte[MerkleHash.Size];
         leafHash.CopyTo(r);
-        foreach (var p in proof)
-        {
-            if (sn == 0)
-            {
-                return false;
-            }
-            if ((fn & 1) == 1 || fn == sn)
-            {
-                MerkleHash.HashChildren(p, r, r);
-                ShiftUntilOddOrZero(ref fn, ref sn);
-            }
-            else
-            {
-                MerkleHash.HashChildren(r, p, r);
-            }
-            fn >>= 1;
-            sn >>= 1;
-        }
-        return sn == 0 && CryptographicOperations.FixedTimeEquals(r, rootHash);
+        return Climb(leafIndex, treeSize - 1, proof, 0, r, Span<byte>.Empty)
+            && CryptographicOperations.FixedTimeEquals(r, rootHash);
     }
 
     /// <summary>
@@ -92,7 +73,20 @@ public static class ProofVerifier
         Span<byte> sr = stackalloc byte[MerkleHash.Size];
         path[0].CopyTo(fr);
         path[0].CopyTo(sr);
-        for (var i = 1; i < path.Count; i++)
+        return Climb(fn, sn, path, 1, sr, fr)
+            & CryptographicOperations.FixedTimeEquals(fr, oldRoot)
+            & CryptographicOperations.FixedTimeEquals(sr, newRoot);
+    }
+
+    /// <summary>
+    /// The loop of §2.1.3.2 step 4 and §2.1.4.2 step 6, over <paramref name="path"/> from
+    /// <paramref name="start"/>: every element is hashed into <paramref name="r"/> (r, or sr), and elements to
+    /// the left also into <paramref name="left"/> (fr) unless it is empty. False when the path is longer than
+    /// the sizes allow or leaves sn above 0 (too short).
+    /// </summary>
+    private static bool Climb(long fn, long sn, IReadOnlyList<byte[]> path, int start, Span<byte> r, Span<byte> left)
+    {
+        for (var i = start; i < path.Count; i++)
         {
             var c = path[i];
             if (sn == 0)
@@ -101,30 +95,26 @@ public static class ProofVerifier
             }
             if ((fn & 1) == 1 || fn == sn)
             {
-                MerkleHash.HashChildren(c, fr, fr);
-                MerkleHash.HashChildren(c, sr, sr);
-                ShiftUntilOddOrZero(ref fn, ref sn);
+                if (!left.IsEmpty)
+                {
+                    MerkleHash.HashChildren(c, left, left);
+                }
+                MerkleHash.HashChildren(c, r, r);
+                // "If LSB(fn) is not set, then right-shift both fn and sn equally until either LSB(fn) is set or fn is 0."
+                while ((fn & 1) == 0 && fn != 0)
+                {
+                    fn >>= 1;
+                    sn >>= 1;
+                }
             }
             else
             {
-                MerkleHash.HashChildren(sr, c, sr);
+                MerkleHash.HashChildren(r, c, r);
             }
             fn >>= 1;
             sn >>= 1;
         }
-        return sn == 0
-            & CryptographicOperations.FixedTimeEquals(fr, oldRoot)
-            & CryptographicOperations.FixedTimeEquals(sr, newRoot);
-    }
-
-    // "If LSB(fn) is not set, then right-shift both fn and sn equally until either LSB(fn) is set or fn is 0."
-    private static void ShiftUntilOddOrZero(ref long fn, ref long sn)
-    {
-        while ((fn & 1) == 0 && fn != 0)
-        {
-            fn >>= 1;
-            sn >>= 1;
-        }
+        return sn == 0;
     }
 
     private static bool IsHash(ReadOnlySpan<byte> hash) => hash.Length == MerkleHash.Size;

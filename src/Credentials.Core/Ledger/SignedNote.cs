@@ -54,10 +54,11 @@ public sealed class SignedNote
         var note = new StringBuilder(text).Append('\n');
         foreach (var signer in signers)
         {
-            var signed = new byte[4 + 64];
-            BinaryPrimitives.WriteUInt32BigEndian(signed, signer.KeyId);
-            signer.Sign(message).CopyTo(signed, 4);
-            note.Append("— ").Append(signer.Name).Append(' ').Append(Convert.ToBase64String(signed)).Append('\n');
+            var signature = signer.Sign(message);
+            var keyIdAndSignature = new byte[4 + signature.Length];
+            BinaryPrimitives.WriteUInt32BigEndian(keyIdAndSignature, signer.KeyId);
+            signature.CopyTo(keyIdAndSignature, 4);
+            note.Append("— ").Append(signer.Name).Append(' ').Append(Convert.ToBase64String(keyIdAndSignature)).Append('\n');
         }
         return Encoding.UTF8.GetBytes(note.ToString());
     }

@@ -90,22 +90,10 @@ public class MerklePropertyTests
             var leaf = Leaves[m];
             Assert.True(ProofVerifier.VerifyInclusion(m, n, leaf, proof, root));
 
-            foreach (var flipped in EachBitFlipped(proof))
-            {
-                Assert.False(ProofVerifier.VerifyInclusion(m, n, leaf, flipped, root), $"proof bit, m={m} n={n}");
-            }
-            foreach (var flipped in EachBitFlipped(root))
-            {
-                Assert.False(ProofVerifier.VerifyInclusion(m, n, leaf, proof, flipped), $"root bit, m={m} n={n}");
-            }
-            foreach (var flipped in EachBitFlipped(leaf))
-            {
-                Assert.False(ProofVerifier.VerifyInclusion(m, n, flipped, proof, root), $"leaf bit, m={m} n={n}");
-            }
-            for (var bit = 0; bit < 64; bit++)
-            {
-                Assert.False(ProofVerifier.VerifyInclusion(m ^ (1L << bit), n, leaf, proof, root), $"index bit {bit}, m={m} n={n}");
-            }
+            AssertNoneVerifies(EachBitFlipped(proof), p => ProofVerifier.VerifyInclusion(m, n, leaf, p, root), $"proof bit, m={m} n={n}");
+            AssertNoneVerifies(EachBitFlipped(root), r => ProofVerifier.VerifyInclusion(m, n, leaf, proof, r), $"root bit, m={m} n={n}");
+            AssertNoneVerifies(EachBitFlipped(leaf), l => ProofVerifier.VerifyInclusion(m, n, l, proof, root), $"leaf bit, m={m} n={n}");
+            AssertNoneVerifies(EachBitFlipped(m), i => ProofVerifier.VerifyInclusion(i, n, leaf, proof, root), $"index bit, m={m} n={n}");
         }
     }
 
@@ -130,22 +118,10 @@ public class MerklePropertyTests
             var oldRoot = store.Root(m);
             Assert.True(ProofVerifier.VerifyConsistency(m, n, oldRoot, newRoot, proof));
 
-            foreach (var flipped in EachBitFlipped(proof))
-            {
-                Assert.False(ProofVerifier.VerifyConsistency(m, n, oldRoot, newRoot, flipped), $"proof bit, m={m} n={n}");
-            }
-            foreach (var flipped in EachBitFlipped(oldRoot))
-            {
-                Assert.False(ProofVerifier.VerifyConsistency(m, n, flipped, newRoot, proof), $"old root bit, m={m} n={n}");
-            }
-            foreach (var flipped in EachBitFlipped(newRoot))
-            {
-                Assert.False(ProofVerifier.VerifyConsistency(m, n, oldRoot, flipped, proof), $"new root bit, m={m} n={n}");
-            }
-            for (var bit = 0; bit < 64; bit++)
-            {
-                Assert.False(ProofVerifier.VerifyConsistency(m ^ (1L << bit), n, oldRoot, newRoot, proof), $"old size bit {bit}, m={m} n={n}");
-            }
+            AssertNoneVerifies(EachBitFlipped(proof), p => ProofVerifier.VerifyConsistency(m, n, oldRoot, newRoot, p), $"proof bit, m={m} n={n}");
+            AssertNoneVerifies(EachBitFlipped(oldRoot), r => ProofVerifier.VerifyConsistency(m, n, r, newRoot, proof), $"old root bit, m={m} n={n}");
+            AssertNoneVerifies(EachBitFlipped(newRoot), r => ProofVerifier.VerifyConsistency(m, n, oldRoot, r, proof), $"new root bit, m={m} n={n}");
+            AssertNoneVerifies(EachBitFlipped(m), i => ProofVerifier.VerifyConsistency(i, n, oldRoot, newRoot, proof), $"old size bit, m={m} n={n}");
         }
     }
 
@@ -167,6 +143,16 @@ public class MerklePropertyTests
             Assert.True(ProofVerifier.VerifyInclusion(m, n, Leaves[m], inclusion, root), $"inclusion m={m} n={n}");
         }
     }
+
+    private static void AssertNoneVerifies<T>(IEnumerable<T> variants, Func<T, bool> verifies, string what)
+    {
+        foreach (var variant in variants)
+        {
+            Assert.False(verifies(variant), what);
+        }
+    }
+
+    private static IEnumerable<long> EachBitFlipped(long value) => Enumerable.Range(0, 64).Select(bit => value ^ (1L << bit));
 
     private static IEnumerable<byte[]> EachBitFlipped(byte[] hash)
     {
