@@ -22,6 +22,8 @@ public class MerklePropertyTests
         return store;
     });
 
+    public static TheoryData<int> MutationSizes => [1, 2, 3, 5, 8, 13, 32, 33, 100, 1023, 4097];
+
     [Fact]
     public void Root_EverySizeUpTo300_MatchesReferenceAndCompactRange()
     {
@@ -69,17 +71,7 @@ public class MerklePropertyTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(5)]
-    [InlineData(8)]
-    [InlineData(13)]
-    [InlineData(32)]
-    [InlineData(33)]
-    [InlineData(100)]
-    [InlineData(1023)]
-    [InlineData(4097)]
+    [MemberData(nameof(MutationSizes))]
     public void VerifyInclusion_AnySingleBitFlipped_False(int n)
     {
         var store = SharedStore.Value;
@@ -98,16 +90,7 @@ public class MerklePropertyTests
     }
 
     [Theory]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(5)]
-    [InlineData(8)]
-    [InlineData(13)]
-    [InlineData(32)]
-    [InlineData(33)]
-    [InlineData(100)]
-    [InlineData(1023)]
-    [InlineData(4097)]
+    [MemberData(nameof(MutationSizes))]
     public void VerifyConsistency_AnySingleBitFlipped_False(int n)
     {
         var store = SharedStore.Value;
