@@ -1,3 +1,4 @@
+using Credentials.Core.Ledger;
 using Credentials.V1;
 using Dapper;
 using Google.Protobuf;
@@ -8,7 +9,8 @@ namespace Credentials.Store.Ledger;
 
 /// <summary>
 /// Appends ledger events inside the writer's transaction: each gets the next sequence number
-/// (its leaf index), the commit time and the actor, and its bytes are stored exactly as hashed.
+/// (its leaf index), the commit time and the actor; its bytes are stored exactly as hashed into
+/// the RFC 9162 tree, whose new complete-subtree nodes are stored with it.
 /// </summary>
 public sealed class LedgerWriter
 {
@@ -54,6 +56,9 @@ public sealed class LedgerWriter
                 body,
             },
             _transaction);
+        // The event's bytes, exactly as stored, are the leaf; its new complete subtrees go in the same transaction.
+        var siblings = MerkleNodeRepository.Fetch(_connection, LogAppend.SiblingIds(sequence), _transaction);
+        MerkleNodeRepository.Insert(_connection, _transaction!, LogAppend.NewNodes(sequence, MerkleHash.HashLeaf(body), siblings));
         _next = sequence + 1;
         return sequence;
     }

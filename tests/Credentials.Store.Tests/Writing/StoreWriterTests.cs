@@ -1,0 +1,81 @@
+using Credentials.V1;
+using Dapper;
+
+namespace Credentials.Store.Tests.Writing;
+
+public class StoreWriterTests
+{
+    private static LedgerEvent Event(string code) => new() { CommitteeCode = code, CommitteeStateChanged = new CommitteeStateChanged { Code = code } };
+
+    [Fact]
+    public async Task ExecuteAsync_ConcurrentWriters_AllCommitInOneSequence()
+    {
+        await using var store = new StoreFixture();
+
+        var sequences = await Task.WhenAll(Enumerable.Range(0, 500).Select(i =>
+            Task.Run(() => store.Writer.ExecuteAsync(tx => tx.Ledger.Append(Event($"C-{i}"), "test")))));
+
+        Assert.Equal(Enumerable.Range(0, 500).Select(i => (long)i), sequences.Order());
+        using var connection = store.Database.OpenReader();
+        Assert.Equal(500, connection.ExecuteScalar<long>("SELECT COUNT(*) FROM ledger_events"));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_FailingUnit_LeavesNoTraceAndOthersCommit()
+    {
+        await using var store = new StoreFixture();
+        var gate = new TaskCompletionSource();
+
+        // Queue three units behind a blocker so that they share one group commit.
+        var blocker = store.Writer.ExecuteAsync(_ => gate.Task.Wait(TimeSpan.FromSeconds(10)));
+        var first = store.Writer.ExecuteAsync(tx => tx.Ledger.Append(Event("A"), "test"));
+        var failing = store.Writer.ExecuteAsync<long>(tx =>
+        {
+            tx.Ledger.Append(Event("B"), "test");
+            throw new InvalidOperationException("refused half-way");
+        });
+        var third = store.Writer.ExecuteAsync(tx => tx.Ledger.Append(Event("C"), "test"));
+        gate.SetResult();
+        await blocker;
+
+        Assert.Equal(0, await first);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        Assert.Equal(1, await third);
+        using var connection = store.Database.OpenReader();
+        Assert.Equal(["A", "C"], connection.Query<string>("SELECT committee_code FROM ledger_events ORDER BY seq"));
+        Assert.Equal(3, connection.ExecuteScalar<long>("SELECT COUNT(*) FROM merkle_nodes"));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_AfterRestart_EverythingAcknowledgedIsThere()
+    {
+        await using var store = new StoreFixture();
+        for (var i = 0; i < 20; i++)
+        {
+            await store.Writer.ExecuteAsync(tx => tx.Ledger.Append(Event($"C-{i}"), "test"));
+        }
+
+        await store.ReopenAsync();
+        var next = await store.Writer.ExecuteAsync(tx => tx.Ledger.Append(Event("after"), "test"));
+
+        Assert.Equal(20, next);
+        using var connection = store.Database.OpenReader();
+        Assert.Equal(21, connection.ExecuteScalar<long>("SELECT COUNT(*) FROM ledger_events"));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_AnotherWriterAppendedMeanwhile_ContinuesTheSequence()
+    {
+        await using var store = new StoreFixture();
+        await store.Writer.ExecuteAsync(tx => tx.Ledger.Append(Event("A"), "test"));
+
+        // A second writer on the same file, as an admin command in another process would be.
+        await using (var other = new Store.Writing.StoreWriter(store.Database, store.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<Store.Writing.StoreWriter>.Instance))
+        {
+            await other.ExecuteAsync(tx => tx.Ledger.Append(Event("B"), "admin"));
+        }
+        var next = await store.Writer.ExecuteAsync(tx => tx.Ledger.Append(Event("C"), "test"));
+
+        Assert.Equal(2, next);
+    }
+}
