@@ -1,11 +1,15 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # SERVER_* are read by the scripts that source this file
 # Runs the real server (src/Credentials.Server, Release) for a script; source it, do not execute it.
 #
 #   source bench/server.sh
 #   server_build                     # dotnet build -c Release; sets SERVER_DLL
-#   server_start DATA_DIR LOG        # sets SERVER_PID and SERVER_ADDRESS (127.0.0.1:PORT)
+#   server_start DATA_DIR LOG        # sets SERVER_PID, SERVER_ADDRESS (127.0.0.1:PORT), SERVER_TOKEN
 #   server_stop                      # SIGTERM, then SIGKILL after 5 s; safe to call twice
 #
+# On a fresh data directory the server creates the first authority and prints its token once on
+# its standard output; SERVER_TOKEN is that token (empty over an existing store, or a server that
+# prints none). LOG holds it too: keep LOG in a private temp dir and delete it afterwards.
 # The caller owns the trap: call server_stop from its EXIT trap. Functions return non-zero (with
 # the reason on stderr) instead of exiting, so a caller under `set -e` stops at the first failure.
 
@@ -14,6 +18,7 @@ SERVER_START_TIMEOUT_S=60
 SERVER_DLL=""
 SERVER_PID=""
 SERVER_ADDRESS=""
+SERVER_TOKEN=""
 
 server_build() {
   local log
@@ -39,14 +44,19 @@ server_start() {
   dotnet "$SERVER_DLL" --urls http://127.0.0.1:0 --data-dir "$data_dir" >"$log" 2>&1 &
   SERVER_PID=$!
   SERVER_ADDRESS=""
+  SERVER_TOKEN=""
   local _
   for _ in $(seq $((SERVER_START_TIMEOUT_S * 10))); do
     SERVER_ADDRESS="$(sed -n 's|.*Now listening on: http://\(127\.0\.0\.1:[0-9]*\).*|\1|p' "$log" | head -n 1)"
-    [[ -n $SERVER_ADDRESS ]] && return 0
+    if [[ -n $SERVER_ADDRESS ]]; then
+      # Printed before the server listens: "Authority token (shown once; ...):", a blank line, the token.
+      SERVER_TOKEN="$(sed -n '/Authority token/,$ s/^[[:space:]]*\(crd_[[:alnum:]]*\)[[:space:]]*$/\1/p' "$log" | head -n 1)"
+      return 0
+    fi
     kill -0 "$SERVER_PID" 2>/dev/null || break
     sleep 0.1
   done
-  cat "$log" >&2
+  sed 's/crd_[[:alnum:]]*/crd_<redacted>/g' "$log" >&2
   echo "server: did not report its address within ${SERVER_START_TIMEOUT_S}s" >&2
   return 1
 }

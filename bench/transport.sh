@@ -14,7 +14,9 @@
 #                        empty message, 00 00 00 00 00). Make one with
 #                        clients/python/grpc_call.py encode ADDRESS METHOD '{json}' > FILE
 #   --token TOKEN        send 'authorization: Bearer TOKEN' with every loaded call (default none)
-#   --stats-token TOKEN  token for GetCallStatistics (default $CREDENTIALS_TOKEN)
+#   --stats-token TOKEN  authority or platform token for GetCallStatistics (default
+#                        $CREDENTIALS_TOKEN, else the first authority token that a server started
+#                        over a fresh data dir prints)
 #   -n, --requests N     measured requests (default 200000)
 #   --warmup N           requests before measuring, not counted (default 20000)
 #   -c, --connections N  HTTP/2 connections (default 8)
@@ -135,6 +137,7 @@ if [[ -z $address ]]; then
   server_build || exit 1
   server_start "${data_dir:-$work/data}" "$work/server.log" || exit 1
   address=$SERVER_ADDRESS
+  stats_token=${stats_token:-$SERVER_TOKEN}
 fi
 echo "transport: server at $address; $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 

@@ -119,7 +119,7 @@ ARGUMENT_COUNTS = {"list": (0, 1), "describe": (1, 1), "call": (1, 2), "encode":
 
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(
-        prog="grpc_call.py", description=__doc__.split("\n\n")[0],
+        prog="grpc_call.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
         usage="%(prog)s [options] {" + " | ".join(USAGES.values()) + "}")
     parser.add_argument("command", choices=USAGES)
     parser.add_argument("args", nargs="*", help="ADDRESS, then SERVICE, SYMBOL or METHOD [JSON]")
