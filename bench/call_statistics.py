@@ -87,7 +87,7 @@ def main(argv):
         try:
             print(json.dumps(snapshot(options.address), sort_keys=True))
         except grpc.RpcError as error:
-            hint = " (set CREDENTIALS_TOKEN to an authority token)" if error.code() in (
+            hint = " (set CREDENTIALS_TOKEN to an authority or platform token)" if error.code() in (
                 grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED) else ""
             print(f"call_statistics.py: {STATISTICS_METHOD}: {error.code().name}: {error.details()}{hint}", file=sys.stderr)
             return 1
