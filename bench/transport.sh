@@ -13,7 +13,8 @@
 #   --body FILE          request body: gRPC message frame(s), 5-byte prefix + protobuf (default: the
 #                        empty message, 00 00 00 00 00). Make one with
 #                        clients/python/grpc_call.py encode ADDRESS METHOD '{json}' > FILE
-#   --token TOKEN        send 'authorization: Bearer TOKEN' with every loaded call (default none)
+#   --token TOKEN        send 'authorization: Bearer TOKEN' with every loaded call (default none;
+#                        h2load takes it on its command line, visible to ps: use a throwaway one)
 #   --stats-token TOKEN  authority or platform token for GetCallStatistics (default
 #                        $CREDENTIALS_TOKEN, else the first authority token that a server started
 #                        over a fresh data dir prints)

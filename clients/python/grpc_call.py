@@ -76,11 +76,14 @@ class Reflection:
         for index, method in enumerate(self._methods):
             try:
                 # Read the stream to its end: dropping it early would cancel the call.
-                (response,) = method(iter([request]), metadata=self._metadata, timeout=self._timeout)
+                responses = list(method(iter([request]), metadata=self._metadata, timeout=self._timeout))
             except grpc.RpcError as error:
                 if error.code() == grpc.StatusCode.UNIMPLEMENTED and index + 1 < len(self._methods):
                     continue
                 raise
+            if len(responses) != 1:
+                raise LookupError(f"server reflection answered {len(responses)} messages to one request")
+            (response,) = responses
             if response.HasField("error_response"):
                 raise LookupError(response.error_response.error_message)
             return response
