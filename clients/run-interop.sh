@@ -93,6 +93,9 @@ if [[ -z $server_dll ]]; then
   exit 2
 fi
 
+# Created before the server starts: the background job opens it only once it runs, and the
+# loop below may read first.
+: >"$work/server.out"
 dotnet "$server_dll" --port=0 >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
 port=""
