@@ -3,6 +3,7 @@ using Credentials.Bench;
 // Each benchmark is a command; `credentials-bench` alone lists them.
 var commands = new Dictionary<string, IBenchCommand>(StringComparer.Ordinal)
 {
+    ["crypto"] = new CryptoBenchmark(),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

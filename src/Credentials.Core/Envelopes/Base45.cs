@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Credentials.Core.Envelopes;
@@ -11,7 +12,7 @@ public static class Base45
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
     private const int Radix = 45;
 
-    private static readonly sbyte[] Values = CreateValues();
+    private static readonly SearchValues<char> AlphabetValues = SearchValues.Create(Alphabet);
 
     public static string Encode(ReadOnlySpan<byte> data)
     {
@@ -46,6 +47,12 @@ public static class Base45
             error = $"Base45 text of length {text.Length} ends with a single character.";
             return false;
         }
+        var invalid = text.IndexOfAnyExcept(AlphabetValues);
+        if (invalid >= 0)
+        {
+            error = $"Invalid Base45 character at position {invalid}.";
+            return false;
+        }
         var bytes = new byte[text.Length / 3 * 2 + (text.Length % 3 == 2 ? 1 : 0)];
         var b = 0;
         for (var i = 0; i < text.Length; i += 3)
@@ -54,14 +61,7 @@ public static class Base45
             var n = 0;
             for (var j = group.Length - 1; j >= 0; j--)
             {
-                var ch = group[j];
-                var value = ch < Values.Length ? Values[ch] : -1;
-                if (value < 0)
-                {
-                    error = $"Invalid Base45 character at position {i + j}.";
-                    return false;
-                }
-                n = n * Radix + value;
+                n = n * Radix + Alphabet.IndexOf(group[j], StringComparison.Ordinal);
             }
             if (group.Length == 3)
             {
@@ -86,16 +86,5 @@ public static class Base45
         data = bytes;
         error = null;
         return true;
-    }
-
-    private static sbyte[] CreateValues()
-    {
-        var values = new sbyte[128];
-        Array.Fill(values, (sbyte)-1);
-        for (var i = 0; i < Alphabet.Length; i++)
-        {
-            values[Alphabet[i]] = (sbyte)i;
-        }
-        return values;
     }
 }

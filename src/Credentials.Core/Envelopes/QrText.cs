@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 using Credentials.V1;
 using Google.Protobuf;
@@ -17,6 +18,9 @@ public static class QrText
 
     /// <summary>Decompression stops here; a zlib bomb never allocates more.</summary>
     public const int MaxEnvelopeLength = 64 * 1024;
+
+    /// <summary>A zlib stream's two-byte header and four-byte Adler-32 trailer.</summary>
+    private const int ZlibFrameLength = 6;
 
     /// <exception cref="ArgumentException">The envelope is too large for a QR code.</exception>
     public static string Encode(Envelope envelope)
@@ -74,6 +78,13 @@ public static class QrText
         {
             return Fail(QrTextError.TooLarge, $"The QR text decompresses to more than {MaxEnvelopeLength} bytes.");
         }
+        // ZLibStream stops quietly at the end of its input, so a truncated stream would pass;
+        // the stream must end with the Adler-32 of what it held, and nothing after it.
+        if (compressed.Length < ZlibFrameLength
+            || BinaryPrimitives.ReadUInt32BigEndian(compressed.AsSpan(compressed.Length - 4)) != Adler32(buffer.AsSpan(0, length)))
+        {
+            return Fail(QrTextError.InvalidCompression, "The QR text's zlib data is truncated or has trailing bytes.");
+        }
 
         try
         {
@@ -83,6 +94,19 @@ public static class QrText
         {
             return Fail(QrTextError.InvalidEnvelope, "The QR text's content is not an Envelope.");
         }
+    }
+
+    /// <summary>RFC 1950 Adler-32.</summary>
+    private static uint Adler32(ReadOnlySpan<byte> data)
+    {
+        const uint Modulus = 65521;
+        uint a = 1, b = 0;
+        foreach (var value in data)
+        {
+            a = (a + value) % Modulus;
+            b = (b + a) % Modulus;
+        }
+        return b << 16 | a;
     }
 
     private static QrDecodeResult Fail(QrTextError error, string message) => new(null, error, message);

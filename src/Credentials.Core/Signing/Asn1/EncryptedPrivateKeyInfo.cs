@@ -125,15 +125,27 @@ internal static class EncryptedPrivateKeyInfo
         }
 
         using var aes = CreateAes(passphrase, salt, iterations);
+        byte[] plaintext;
         try
         {
-            return aes.DecryptCbc(ciphertext, iv);
+            plaintext = aes.DecryptCbc(ciphertext, iv);
         }
         catch (CryptographicException e)
         {
-            throw new CryptographicException("Cannot decrypt the private key: wrong passphrase or corrupted file.", e);
+            throw WrongPassphrase(e);
         }
+        // A wrong key gets past the padding check about once in 256 tries; then it is not DER.
+        if (!AsnDecoder.TryReadEncodedValue(plaintext, AsnEncodingRules.DER, out var tag, out _, out _, out var consumed)
+            || tag != Asn1Tag.Sequence || consumed != plaintext.Length)
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+            throw WrongPassphrase(null);
+        }
+        return plaintext;
     }
+
+    private static CryptographicException WrongPassphrase(Exception? inner) =>
+        new("Cannot decrypt the private key: wrong passphrase or corrupted file.", inner);
 
     private static Aes CreateAes(string passphrase, byte[] salt, int iterations)
     {

@@ -29,19 +29,13 @@ internal sealed class Sm2SigningKey : SigningKey
         _publicKey = publicKey;
     }
 
-    public static Sm2SigningKey Generate() => Create(RandomScalar(maxExclusive: Order - 1));
+    public static Sm2SigningKey Generate() => FromScalar(RandomScalar(maxExclusive: Order - 1));
 
     /// <summary>From the content of a PKCS#8 privateKey OCTET STRING (an RFC 5915 ECPrivateKey).</summary>
     public static Sm2SigningKey FromEcPrivateKey(ReadOnlyMemory<byte> ecPrivateKey)
     {
         var (d, publicPoint) = PrivateKeyInfo.DecodeEcPrivateKey(ecPrivateKey, Oids.Sm2Curve);
-        var value = ToNumber(d);
-        // d = n-1 would make 1 + d non-invertible; GB/T 32918 keys are in [1, n-2].
-        if (value.IsZero || value >= Order - 1)
-        {
-            throw new FormatException("The SM2 private key is out of range.");
-        }
-        var key = Create(d);
+        var key = FromScalar(d);
         if (publicPoint is not null && !publicPoint.AsSpan().SequenceEqual(key._publicKey.ExportRaw()))
         {
             key.Dispose();
@@ -108,8 +102,16 @@ internal sealed class Sm2SigningKey : SigningKey
 
     internal static NBigInteger ToNumber(ReadOnlySpan<byte> bigEndian) => new(bigEndian, isUnsigned: true, isBigEndian: true);
 
-    private static Sm2SigningKey Create(byte[] d)
+    /// <summary>From a 32-byte big-endian private scalar, which the key then owns.</summary>
+    /// <exception cref="FormatException">d is not in [1, n-2].</exception>
+    internal static Sm2SigningKey FromScalar(byte[] d)
     {
+        // d = n-1 would make 1 + d non-invertible; GB/T 32918 keys are in [1, n-2].
+        var value = ToNumber(d);
+        if (value.IsZero || value >= Order - 1)
+        {
+            throw new FormatException("The SM2 private key is out of range.");
+        }
         var point = Sm2Domain.BaseMultiplier.Multiply(Sm2Domain.G, new BigInteger(1, d)).Normalize();
         return new Sm2SigningKey(d, new Sm2VerificationKey(Sm2Domain.EncodePoint(point), point));
     }
