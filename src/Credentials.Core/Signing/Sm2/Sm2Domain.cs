@@ -4,7 +4,6 @@ using Org.BouncyCastle.Crypto.Digests;
 using Org.BouncyCastle.Crypto.EC;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC;
-using Org.BouncyCastle.Math.EC.Multiplier;
 
 namespace Credentials.Core.Signing.Sm2;
 
@@ -31,8 +30,8 @@ internal static class Sm2Domain
     /// <summary>The order n, big-endian, for range checks on raw bytes.</summary>
     public static readonly byte[] Order = Parameters.N.ToByteArrayUnsigned();
 
-    /// <summary>The constant-time fixed-base comb for k·G when signing (secret k).</summary>
-    public static readonly FixedPointCombMultiplier BaseMultiplier = new();
+    /// <summary>k·G with secret k, for signing and key generation.</summary>
+    public static readonly FixedBaseMultiplier BaseMultiplier = new(Parameters.G);
 
     /// <summary>Tables of G for verification's s·G (public s, variable time is fine).</summary>
     public static readonly PrecomputedPoint BaseTable = new(Parameters.G, PrecomputedPoint.BaseWidth);

@@ -1,23 +1,22 @@
 using System.Security.Cryptography;
 using Credentials.Core.Signing.Asn1;
-using NBigInteger = System.Numerics.BigInteger;
-using BigInteger = Org.BouncyCastle.Math.BigInteger;
+using System.Numerics;
 
 namespace Credentials.Core.Signing.Sm2;
 
 /// <summary>
-/// SM2 signing (GB/T 32918.2 §6). k·G uses BouncyCastle's fixed-base comb with its
-/// constant-time table lookups; (1 + d)^-1 and Z_A are computed once per key rather than per
+/// SM2 signing (GB/T 32918.2 §6). k·G uses precomputed tables of G with constant-time
+/// lookups (<see cref="FixedBaseMultiplier"/>); (1 + d)^-1 and Z_A are computed once per key rather than per
 /// signature; the remaining scalar arithmetic uses System.Numerics, several times faster than
 /// BouncyCastle's BigInteger at this size.
 /// </summary>
 internal sealed class Sm2SigningKey : SigningKey
 {
-    private static readonly NBigInteger Order = ToNumber(Sm2Domain.Order);
+    private static readonly BigInteger Order = ToNumber(Sm2Domain.Order);
 
     private readonly byte[] _d;
-    private readonly NBigInteger _dNumber;
-    private readonly NBigInteger _inverseOfOnePlusD;
+    private readonly BigInteger _dNumber;
+    private readonly BigInteger _inverseOfOnePlusD;
     private readonly Sm2VerificationKey _publicKey;
 
     private Sm2SigningKey(byte[] d, Sm2VerificationKey publicKey)
@@ -25,7 +24,7 @@ internal sealed class Sm2SigningKey : SigningKey
     {
         _d = d;
         _dNumber = ToNumber(d);
-        _inverseOfOnePlusD = NBigInteger.ModPow(_dNumber + 1, Order - 2, Order);
+        _inverseOfOnePlusD = BigInteger.ModPow(_dNumber + 1, Order - 2, Order);
         _publicKey = publicKey;
     }
 
@@ -63,9 +62,9 @@ internal sealed class Sm2SigningKey : SigningKey
     /// One attempt with nonce k (32 bytes, big-endian, in [1, n-1]); null when GB/T 32918 says
     /// to choose another k (r = 0, r + k = n or s = 0). Tests call it with the standard's k.
     /// </summary>
-    internal byte[]? TrySign(NBigInteger e, byte[] k)
+    internal byte[]? TrySign(BigInteger e, byte[] k)
     {
-        var point = Sm2Domain.BaseMultiplier.Multiply(Sm2Domain.G, new BigInteger(1, k)).Normalize();
+        var point = Sm2Domain.BaseMultiplier.Multiply(k).Normalize();
         var x1 = ToNumber(point.AffineXCoord.GetEncoded());
         var kNumber = ToNumber(k);
         var r = (e + x1) % Order;
@@ -100,7 +99,7 @@ internal sealed class Sm2SigningKey : SigningKey
 
     private protected override void Dispose(bool disposing) => CryptographicOperations.ZeroMemory(_d);
 
-    internal static NBigInteger ToNumber(ReadOnlySpan<byte> bigEndian) => new(bigEndian, isUnsigned: true, isBigEndian: true);
+    internal static BigInteger ToNumber(ReadOnlySpan<byte> bigEndian) => new(bigEndian, isUnsigned: true, isBigEndian: true);
 
     /// <summary>From a 32-byte big-endian private scalar, which the key then owns.</summary>
     /// <exception cref="FormatException">d is not in [1, n-2].</exception>
@@ -112,12 +111,12 @@ internal sealed class Sm2SigningKey : SigningKey
         {
             throw new FormatException("The SM2 private key is out of range.");
         }
-        var point = Sm2Domain.BaseMultiplier.Multiply(Sm2Domain.G, new BigInteger(1, d)).Normalize();
+        var point = Sm2Domain.BaseMultiplier.Multiply(d).Normalize();
         return new Sm2SigningKey(d, new Sm2VerificationKey(Sm2Domain.EncodePoint(point), point));
     }
 
     /// <summary>A uniformly random scalar in [1, maxExclusive), by rejection.</summary>
-    private static byte[] RandomScalar(NBigInteger maxExclusive)
+    private static byte[] RandomScalar(BigInteger maxExclusive)
     {
         var bytes = new byte[Sm2Domain.ScalarLength];
         while (true)
@@ -131,7 +130,7 @@ internal sealed class Sm2SigningKey : SigningKey
         }
     }
 
-    private static byte[] ToBytes(NBigInteger value)
+    private static byte[] ToBytes(BigInteger value)
     {
         var bytes = new byte[Sm2Domain.ScalarLength];
         value.TryWriteBytes(bytes.AsSpan(Sm2Domain.ScalarLength - value.GetByteCount(isUnsigned: true)), out _, isUnsigned: true, isBigEndian: true);
