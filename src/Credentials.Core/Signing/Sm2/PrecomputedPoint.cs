@@ -7,10 +7,10 @@ namespace Credentials.Core.Signing.Sm2;
 
 /// <summary>
 /// Precomputed multiples of one point for a·P + b·Q with public scalars (verification only:
-/// this runs in variable time). A scalar's width-w NAF is cut into chunks of 32 digits; chunk j
-/// is multiplied against its own table of odd multiples of 2^(32j)·P. Interleaving all chunks
-/// of both scalars (Straus) needs 33 doublings instead of 256, and wide windows keep the
-/// additions few. The tables are built once per point with BouncyCastle's wNAF precomputation
+/// this runs in variable time). A scalar's width-w NAF is cut into chunks of 16 digits; chunk j
+/// is multiplied against its own table of odd multiples of 2^(16j)·P. Interleaving all chunks
+/// of both scalars (Straus) needs 17 doublings instead of 256, and wide windows keep the
+/// additions few (about 60). The tables are built once per point with BouncyCastle's wNAF precomputation
 /// (affine points, so every addition is a cheaper mixed addition) and then only read, so one
 /// instance serves any number of threads.
 /// </summary>
@@ -19,11 +19,11 @@ internal sealed class PrecomputedPoint
     /// <summary>Window for the generator: 64 odd multiples per chunk, built once per process.</summary>
     public const int BaseWidth = 8;
 
-    /// <summary>Window for public keys: 16 odd multiples per chunk, about 1 ms to build per key.</summary>
-    public const int KeyWidth = 6;
+    /// <summary>Window for public keys: 32 odd multiples per chunk, a few ms to build per key.</summary>
+    public const int KeyWidth = 7;
 
     private const int ScalarBits = 256;
-    private const int ChunkDigits = 32;
+    private const int ChunkDigits = 16;
     private const int Chunks = ScalarBits / ChunkDigits;
 
     private readonly int _width;
@@ -50,7 +50,7 @@ internal sealed class PrecomputedPoint
         var nafA = WNafUtilities.GenerateWindowNaf(p._width, a);
         var nafB = WNafUtilities.GenerateWindowNaf(q._width, b);
         var result = p._positive[0][0].Curve.Infinity;
-        // A 256-bit scalar's NAF may have a 257th digit; the last chunk takes it at offset 32.
+        // A 256-bit scalar's NAF may have a 257th digit; the last chunk takes it at offset 16.
         for (var offset = ChunkDigits; offset >= 0; offset--)
         {
             result = result.Twice();

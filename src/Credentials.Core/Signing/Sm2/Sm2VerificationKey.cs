@@ -52,8 +52,19 @@ internal sealed class Sm2VerificationKey : VerificationKey
         {
             return false;
         }
+        // R = (e + x1) mod n must equal r, so x1 is (r - e) mod n, or that plus n if still below
+        // p. Comparing X = x1·Z² in Jacobian coordinates saves the inversion of normalising.
         var e = new BigInteger(1, Digest(message));
-        var x1 = point.Normalize().AffineXCoord.ToBigInteger();
-        return e.Add(x1).Mod(n).Equals(r);
+        var x1 = r.Subtract(e).Mod(n);
+        var zSquared = point.GetZCoord(0).Square();
+        var p = Sm2Domain.Curve.Field.Characteristic;
+        for (; x1.CompareTo(p) < 0; x1 = x1.Add(n))
+        {
+            if (Sm2Domain.Curve.FromBigInteger(x1).Multiply(zSquared).Equals(point.XCoord))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }
