@@ -3,6 +3,7 @@ using Credentials.Bench;
 // Each benchmark is a command; `credentials-bench` alone lists them.
 var commands = new Dictionary<string, IBenchCommand>(StringComparer.Ordinal)
 {
+    ["crypto"] = new CryptoBenchmark(),
     ["ledger"] = new LedgerBenchmark(),
 };
 
