@@ -4,11 +4,12 @@ using Credentials.Core.Time;
 using Credentials.Core.Validation;
 using Credentials.Server.Committees;
 using Credentials.Server.Hosting;
+using Credentials.Server.Keys;
 using Credentials.Store;
 using Credentials.Store.Committees;
+using Credentials.Store.Keys;
 using Credentials.Store.Principals;
 using Credentials.Store.Writing;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Credentials.Server.Admin;
 
@@ -26,6 +27,9 @@ public static class AdminCommands
                credentials-server principals list
                credentials-server principals revoke NAME
                credentials-server committees seed [CSV] [--region NAME] [--from DATE] [--until DATE]
+               credentials-server keys list
+               credentials-server keys rotate [--algorithm SM2-SM3|ECDSA-P256-SHA256|Ed25519]
+               credentials-server keys compromise KEY_ID --reason TEXT [--at 2024-12-01T00:00:00Z]
                credentials-server help
         ROLE is authority, committee, employer or platform. Every command takes --data-dir.
         """;
@@ -40,10 +44,21 @@ public static class AdminCommands
                 ["help"] or ["--help"] => Print(output, Usage, 0),
                 ["init"] => await InitAsync(arguments, output, error),
                 ["principals", "add", var name] => await WithStoreAsync(arguments, s => AddPrincipalAsync(s, arguments, name, output)),
+                ["keys", "list"] => await WithStoreAsync(arguments, s => ListKeys(s, output)),
+                ["keys", "rotate"] => await WithStoreAsync(arguments, async s =>
+                    Print(output, $"New active key {await s.Get<KeyManagement>().RotateAsync(arguments.Get("algorithm"), "admin")}.", 0)),
+                ["keys", "compromise", var keyId] => await WithStoreAsync(arguments, async s =>
+                {
+                    var at = arguments.Get("at") is { } text
+                        ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture)
+                        : DateTimeOffset.UtcNow;
+                    await s.Get<KeyManagement>().CompromiseAsync(keyId, at, arguments.Get("reason") ?? "", "admin");
+                    return Print(output, $"Marked {keyId} compromised from {at:O}.", 0);
+                }),
                 ["principals", "list"] => await WithStoreAsync(arguments, s => ListPrincipals(s, output)),
                 ["principals", "revoke", var name] => await WithStoreAsync(arguments, async s =>
                 {
-                    await new PrincipalAdmin(s.Writer).RevokeAsync(name);
+                    await s.Get<PrincipalAdmin>().RevokeAsync(name);
                     return Print(output, $"Revoked {name}.", 0);
                 }),
                 ["committees", "seed", .. var file] when file.Length <= 1 =>
@@ -61,25 +76,20 @@ public static class AdminCommands
         }
     }
 
-    private static async Task<int> InitAsync(Arguments arguments, TextWriter output, TextWriter error)
-    {
-        var (options, _) = ServerHost.LoadSettings(arguments.Options);
-        var directory = DataDirectory.Prepare(options.DataDir);
-        if (directory.HasDatabase)
+    private static async Task<int> InitAsync(Arguments arguments, TextWriter output, TextWriter error) =>
+        await WithStoreAsync(arguments, async store =>
         {
-            using var connection = Database.Open(directory.Root).OpenReader();
-            if (PrincipalRepository.AnyAuthority(connection))
+            using (var connection = store.Database.OpenReader())
             {
-                return Print(error, $"{directory.Root} is initialised already; add principals with 'principals add'.", 1);
+                if (PrincipalRepository.AnyAuthority(connection))
+                {
+                    return Print(error, $"{store.Directory.Root} is initialised already; add principals with 'principals add'.", 1);
+                }
             }
-        }
-        return await WithStoreAsync(arguments, async store =>
-        {
-            var token = await new PrincipalAdmin(store.Writer).EnsureAuthorityAsync(store.Database);
-            directory.LoadOrCreateHolderKey();
-            return Print(output, $"Initialised {directory.Root}.\nAuthority token (shown once; keep it safe):\n\n    {token}\n", 0);
+            var console = new StringWriter();
+            await Startup.InitializeAsync(store.Services, console);
+            return Print(output, console.ToString().Trim(), 0);
         });
-    }
 
     private static async Task<int> AddPrincipalAsync(AdminStore store, Arguments arguments, string name, TextWriter output)
     {
@@ -88,7 +98,7 @@ public static class AdminCommands
             throw new InvalidRequestException("role", "must be authority, committee, employer or platform");
         }
         var committee = arguments.Get("committee") is { } code ? CommitteeCode.Normalize(code) : null;
-        var (principal, token) = await new PrincipalAdmin(store.Writer).AddAsync(name, role, committee, "admin");
+        var (principal, token) = await store.Get<PrincipalAdmin>().AddAsync(name, role, committee, "admin");
         var scope = principal.CommitteeCode is null ? "" : $" for committee {principal.CommitteeCode}";
         return Print(output, $"Added {principal.Name} ({principal.Role.ToName()}{scope}).\nToken (shown once):\n\n    {token}\n", 0);
     }
@@ -101,6 +111,19 @@ public static class AdminCommands
         {
             output.WriteLine($"{p.Name,-24} {p.Role.ToName(),-10} {p.CommitteeCode ?? "-",-12} {p.TokenHint,-10} " +
                 $"{p.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {(p.IsRevoked ? "revoked" : "active")}");
+        }
+        return Task.FromResult(0);
+    }
+
+    private static Task<int> ListKeys(AdminStore store, TextWriter output)
+    {
+        using var connection = store.Database.OpenReader();
+        output.WriteLine($"{"KEY ID",-26} {"ALGORITHM",-18} {"VALID FROM",-20} {"VALID UNTIL",-20} COMPROMISED AT");
+        foreach (var key in SigningKeyRepository.List(connection))
+        {
+            output.WriteLine($"{key.KeyId,-26} {key.Algorithm,-18} {key.ValidFrom.UtcDateTime:yyyy-MM-dd HH:mm:ss}  " +
+                $"{(key.ValidUntil is { } until ? until.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) : "-"),-20} " +
+                $"{(key.CompromisedAt is { } at ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) : "-")}");
         }
         return Task.FromResult(0);
     }
@@ -134,13 +157,14 @@ public static class AdminCommands
         return Print(output, $"Seeded {added} committees from {path} ({committees.Count - added} existed already).", 0);
     }
 
+    /// <summary>Runs a command with the same services the server uses, on the configured data directory.</summary>
     private static async Task<int> WithStoreAsync(Arguments arguments, Func<AdminStore, Task<int>> command)
     {
-        var (options, _) = ServerHost.LoadSettings(arguments.Options);
-        var directory = DataDirectory.Prepare(options.DataDir);
-        var database = Database.Open(directory.Root);
-        await using var writer = new StoreWriter(database, TimeProvider.System, NullLogger<StoreWriter>.Instance);
-        return await command(new AdminStore(directory, database, writer));
+        var (options, configuration) = ServerHost.LoadSettings(arguments.Options);
+        var services = new ServiceCollection().AddLogging().AddCredentialsServices(options, configuration);
+        await using var provider = services.BuildServiceProvider();
+        var store = new AdminStore(provider);
+        return await command(store);
     }
 
     private static int Print(TextWriter writer, string text, int code)
@@ -149,7 +173,16 @@ public static class AdminCommands
         return code;
     }
 
-    private sealed record AdminStore(DataDirectory Directory, Database Database, StoreWriter Writer);
+    private sealed record AdminStore(IServiceProvider Services)
+    {
+        public DataDirectory Directory => Services.GetRequiredService<DataDirectory>();
+
+        public Database Database => Services.GetRequiredService<Database>();
+
+        public StoreWriter Writer => Services.GetRequiredService<StoreWriter>();
+
+        public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+    }
 
     /// <summary>Positional words, and --name value / --name=value options (kept for the configuration too).</summary>
     private sealed record Arguments(string[] Positional, string[] Options, Dictionary<string, string> Named)

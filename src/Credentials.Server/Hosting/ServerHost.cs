@@ -42,6 +42,8 @@ public static class ServerHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         AddSources(builder.Configuration, args);
+        // The slim builder leaves HTTPS out unless asked.
+        builder.WebHost.UseKestrelHttpsConfiguration();
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);

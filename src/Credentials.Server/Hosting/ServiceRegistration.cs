@@ -1,11 +1,15 @@
+using Credentials.Core.Identity;
 using Credentials.Core.Policy;
 using Credentials.Grpc.Server;
 using Credentials.Server.Admin;
+using Credentials.Server.Certificates;
 using Credentials.Server.Committees;
 using Credentials.Server.Diagnostics;
 using Credentials.Server.Errors;
+using Credentials.Server.Keys;
 using Credentials.Server.Security;
 using Credentials.Store;
+using Credentials.Store.Certificates;
 using Credentials.Store.Writing;
 using Credentials.V1;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,11 +27,19 @@ public static class ServiceRegistration
         services.AddSingleton<StoreWriter>();
         services.AddSingleton(configuration.GetSection("Policy").Get<PolicyProfile>() ?? new PolicyProfile());
         services.AddSingleton<PrincipalAdmin>();
+        services.AddSingleton(configuration.GetSection("Keys").Get<KeysOptions>() ?? new KeysOptions());
+        services.AddSingleton<KeyFiles>();
+        services.AddSingleton<KeyRing>();
+        services.AddSingleton<KeyManagement>();
+        services.AddSingleton(sp => new HolderDigests(sp.GetRequiredService<DataDirectory>().LoadOrCreateHolderKey()));
+        services.AddSingleton<SerialAllocator>();
+        services.AddSingleton<CertificateIssuer>();
 
         services.AddSingleton<IServerCallFilter, AuthenticationFilter>();
         services.AddGrpcServer(grpc => grpc.ExceptionMapper = DomainErrors.Map);
         services.AddGrpcService<DiagnosticsService>(DiagnosticsReflection.Descriptor.Services[0]);
         services.AddGrpcService<CommitteeService>(CommitteesReflection.Descriptor.Services[0]);
+        services.AddGrpcService<CertificateService>(CertificatesReflection.Descriptor.Services[0]);
         return services;
     }
 }

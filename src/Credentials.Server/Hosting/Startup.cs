@@ -1,4 +1,5 @@
 using Credentials.Server.Admin;
+using Credentials.Server.Keys;
 using Credentials.Store;
 
 namespace Credentials.Server.Hosting;
@@ -6,9 +7,13 @@ namespace Credentials.Server.Hosting;
 /// <summary>What the service does before it listens: on a fresh data directory, initialise it.</summary>
 public static class Startup
 {
-    /// <summary>Creates the first authority on a fresh store and prints its token, once, to <paramref name="console"/>.</summary>
+    /// <summary>
+    /// On a fresh store, creates the signing key and the first authority, and prints the
+    /// authority's token, once, to <paramref name="console"/>.
+    /// </summary>
     public static async Task InitializeAsync(IServiceProvider services, TextWriter console)
     {
+        await services.GetRequiredService<KeyManagement>().EnsureKeyAsync("init");
         var admin = services.GetRequiredService<PrincipalAdmin>();
         var token = await admin.EnsureAuthorityAsync(services.GetRequiredService<Database>());
         if (token is not null)

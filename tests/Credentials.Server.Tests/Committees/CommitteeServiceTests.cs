@@ -97,7 +97,8 @@ public sealed class CommitteeServiceTests : IAsyncLifetime
         var fields = error.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field).ToList();
         Assert.Equal(["request_id", "committee.accredited_from", "committee.code", "committee.levels"], fields);
         using var connection = _server.Services.GetRequiredService<Database>().OpenReader();
-        Assert.Equal(0, connection.ExecuteScalar<long>("SELECT COUNT(*) FROM ledger_events"));
+        Assert.Equal(0, connection.ExecuteScalar<long>("SELECT COUNT(*) FROM committees"));
+        Assert.Equal(0, connection.ExecuteScalar<long>($"SELECT COUNT(*) FROM ledger_events WHERE type = {(int)LedgerEventType.CommitteeAccredited}"));
     }
 
     [Theory]

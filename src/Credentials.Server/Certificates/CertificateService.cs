@@ -1,0 +1,158 @@
+using Credentials.Core.Certificates;
+using Credentials.Core.Committees;
+using Credentials.Core.Principals;
+using Credentials.Core.Time;
+using Credentials.Core.Validation;
+using Credentials.Grpc.Server;
+using Credentials.Server.Common;
+using Credentials.Server.Committees;
+using Credentials.Server.Security;
+using Credentials.Store;
+using Credentials.Store.Certificates;
+using Credentials.Store.Writing;
+using Credentials.V1;
+
+namespace Credentials.Server.Certificates;
+
+/// <summary>credentials.v1.CertificateService: issuance inside the accredited scope, reading, revocation (撤销职称).</summary>
+public sealed class CertificateService(Database database, StoreWriter writer, CertificateIssuer issuer, TimeProvider time)
+{
+    public const int MaxBatchItems = 1000;
+
+    [Authorize(Role.Authority, Role.Committee)]
+    public async Task<IssueCertificateResponse> IssueCertificate(IssueCertificateRequest request, ServerCallContext context)
+    {
+        var caller = context.RequireCaller();
+        var violations = new Violations();
+        violations.AddIf("request_id", RequestIds.Check(request.RequestId));
+        var code = CommitteeCode.Normalize(request.CommitteeCode);
+        violations.AddIf("committee_code", CommitteeCode.Check(code));
+        var content = IssuanceRules.Validate(request.Spec, "spec.", ChinaCalendar.Today(time), violations);
+        violations.ThrowIfAny();
+        CommitteeService.EnsureOwnCommittee(caller, code);
+
+        var numbers = await issuer.IssueAsync(new CertificateIssuer.Request(caller, nameof(IssueCertificate), request.RequestId,
+            RequestIds.Hash(request), code, [new CertificateIssuer.Item(content!, "spec")], 0), context.CancellationToken);
+        return new IssueCertificateResponse { Certificate = Read(numbers[0]) };
+    }
+
+    [Authorize(Role.Authority, Role.Committee)]
+    public async Task<BatchIssueCertificatesResponse> BatchIssueCertificates(BatchIssueCertificatesRequest request, ServerCallContext context)
+    {
+        var caller = context.RequireCaller();
+        var violations = new Violations();
+        violations.AddIf("request_id", RequestIds.Check(request.RequestId));
+        var code = CommitteeCode.Normalize(request.CommitteeCode);
+        violations.AddIf("committee_code", CommitteeCode.Check(code));
+        if (request.Items.Count is 0 or > MaxBatchItems)
+        {
+            violations.Add("items", $"must have 1 to {MaxBatchItems} entries");
+        }
+        if (request.ReviewedCount < 0 || (request.ReviewedCount > 0 && request.ReviewedCount < request.Items.Count))
+        {
+            violations.Add("reviewed_count", "must be 0 (not given) or at least the number of items");
+        }
+        var today = ChinaCalendar.Today(time);
+        var items = new List<CertificateIssuer.Item>();
+        for (var i = 0; i < request.Items.Count && i < MaxBatchItems; i++)
+        {
+            if (IssuanceRules.Validate(request.Items[i], $"items[{i}].", today, violations) is { } content)
+            {
+                items.Add(new CertificateIssuer.Item(content, $"items[{i}]"));
+            }
+        }
+        violations.ThrowIfAny();
+        CommitteeService.EnsureOwnCommittee(caller, code);
+
+        var numbers = await issuer.IssueAsync(new CertificateIssuer.Request(caller, nameof(BatchIssueCertificates), request.RequestId,
+            RequestIds.Hash(request), code, items, request.ReviewedCount), context.CancellationToken);
+        var response = new BatchIssueCertificatesResponse();
+        response.Certificates.AddRange(ReadMany(numbers));
+        return response;
+    }
+
+    [Authorize(Role.Authority, Role.Platform, Role.Committee)]
+    public Task<GetCertificateResponse> GetCertificate(GetCertificateRequest request, ServerCallContext context)
+    {
+        var number = ParseNumber(request.Number, "number");
+        CommitteeService.EnsureOwnCommittee(context.RequireCaller(), number.CommitteeCode);
+        return Task.FromResult(new GetCertificateResponse { Certificate = Read(number.Number) });
+    }
+
+    [Authorize(Role.Authority, Role.Platform, Role.Committee)]
+    public Task<ListCertificatesResponse> ListCertificates(ListCertificatesRequest request, ServerCallContext context)
+    {
+        var caller = context.RequireCaller();
+        var violations = new Violations();
+        var pageSize = Paging.PageSize(request.PageSize, violations);
+        var code = CommitteeCode.Normalize(request.CommitteeCode);
+        if (code.Length > 0)
+        {
+            violations.AddIf("committee_code", CommitteeCode.Check(code));
+        }
+        if (request.ReviewYear is < 0 or > 9999)
+        {
+            violations.Add("review_year", "must be 0 (all) or a year");
+        }
+        if (!Enum.IsDefined(request.State))
+        {
+            violations.Add("state", "must be a defined certificate state");
+        }
+        if (!Enum.IsDefined(request.Level))
+        {
+            violations.Add("level", "must be a defined title level");
+        }
+        if (caller.Role == Role.Committee)
+        {
+            // A committee lists its own certificates only, whatever it asks for.
+            if (code.Length > 0)
+            {
+                CommitteeService.EnsureOwnCommittee(caller, code);
+            }
+            code = caller.CommitteeCode!;
+        }
+        var filters = $"{code}|{request.ReviewYear}|{(int)request.State}|{(int)request.Level}";
+        var after = Paging.After(request.PageToken, filters, violations);
+        violations.ThrowIfAny();
+
+        using var connection = database.OpenReader();
+        var page = CertificateRepository.List(connection, after, pageSize + 1, code, request.ReviewYear, request.State, request.Level);
+        var response = new ListCertificatesResponse();
+        response.Certificates.AddRange(page.Take(pageSize).Select(CertificateMapping.ToProto));
+        if (page.Count > pageSize)
+        {
+            response.NextPageToken = Paging.Token(page[pageSize - 1].Number, filters);
+        }
+        return Task.FromResult(response);
+    }
+
+    [Authorize(Role.Authority, Role.Committee)]
+    public async Task<RevokeCertificateResponse> RevokeCertificate(RevokeCertificateRequest request, ServerCallContext context)
+    {
+        var caller = context.RequireCaller();
+        var violations = new Violations();
+        var number = CertificateNumber.Parse(request.Number, out var error);
+        violations.AddIf("number", error);
+        var (revocation, effective) = CertificateRevocation.Validate(request.Revocation, ChinaCalendar.Today(time), "revocation.", violations);
+        violations.ThrowIfAny();
+        CommitteeService.EnsureOwnCommittee(caller, number!.CommitteeCode);
+
+        await writer.ExecuteAsync(tx => CertificateRevocation.Revoke(tx, number.Number, revocation, effective, caller.Name, "revocation."), context.CancellationToken);
+        return new RevokeCertificateResponse { Certificate = Read(number.Number) };
+    }
+
+    private static ParsedCertificateNumber ParseNumber(string text, string field) =>
+        CertificateNumber.Parse(text, out var error) ?? throw new InvalidRequestException(field, error!);
+
+    private Certificate Read(string number)
+    {
+        using var connection = database.OpenReader();
+        return CertificateMapping.ToProto(CertificateRepository.Get(connection, number) ?? throw new NotFoundException("certificate", number));
+    }
+
+    private List<Certificate> ReadMany(IEnumerable<string> numbers)
+    {
+        using var connection = database.OpenReader();
+        return numbers.Select(n => CertificateMapping.ToProto(CertificateRepository.Get(connection, n)!)).ToList();
+    }
+}

@@ -1,0 +1,53 @@
+using Credentials.Core.Signing;
+using Credentials.Store;
+using Credentials.Store.Keys;
+
+namespace Credentials.Server.Keys;
+
+/// <summary>
+/// Every signing key ever used (public parts, from the database) and the active private key
+/// (from its file). Reloaded when a key changes; readers see one consistent snapshot.
+/// </summary>
+public sealed class KeyRing(Database database, KeyFiles files)
+{
+    private volatile Snapshot? _snapshot;
+
+    /// <summary>The key that signs new certificates.</summary>
+    public SigningKey Active => Current.Active ?? throw new InvalidOperationException("There is no active signing key; run 'credentials-server init'.");
+
+    /// <summary>Every key, oldest first, as ListSigningKeys publishes them.</summary>
+    public IReadOnlyList<SigningKeyRecord> Records => Current.Records;
+
+    /// <summary>The public key with this id, or null.</summary>
+    public VerificationKey? Find(string keyId) => Current.Public.GetValueOrDefault(keyId);
+
+    public SigningKeyRecord? FindRecord(string keyId) => Current.Records.FirstOrDefault(r => r.KeyId == keyId);
+
+    /// <summary>Reads the keys again (after a rotation or compromise, here or by an admin command).</summary>
+    public void Reload()
+    {
+        using var connection = database.OpenReader();
+        var records = SigningKeyRepository.List(connection);
+        var active = records.LastOrDefault(r => r.IsActive) is { } record ? files.Load(record.KeyId) : null;
+        var previous = _snapshot;
+        _snapshot = new Snapshot(records, records.ToDictionary(r => r.KeyId, r => VerificationKey.FromSubjectPublicKeyInfo(r.PublicKey)), active);
+        if (!ReferenceEquals(previous?.Active, active))
+        {
+            previous?.Active?.Dispose();
+        }
+    }
+
+    private Snapshot Current
+    {
+        get
+        {
+            if (_snapshot is null)
+            {
+                Reload();
+            }
+            return _snapshot!;
+        }
+    }
+
+    private sealed record Snapshot(IReadOnlyList<SigningKeyRecord> Records, Dictionary<string, VerificationKey> Public, SigningKey? Active);
+}
