@@ -5,8 +5,9 @@ namespace Credentials.Core.Signing;
 /// <summary>Finds the one PEM block with an expected label.</summary>
 internal static class Pem
 {
+    /// <summary>The first PEM block's label (one of <paramref name="labels"/>) and content.</summary>
     /// <exception cref="FormatException">No PEM block, or one with another label.</exception>
-    public static byte[] Decode(string pem, params ReadOnlySpan<string> labels)
+    public static (string Label, byte[] Der) Decode(string pem, params ReadOnlySpan<string> labels)
     {
         if (!PemEncoding.TryFind(pem, out var fields))
         {
@@ -17,13 +18,9 @@ internal static class Pem
         {
             if (label.SequenceEqual(expected))
             {
-                return Convert.FromBase64String(pem[fields.Base64Data]);
+                return (expected, Convert.FromBase64String(pem[fields.Base64Data]));
             }
         }
         throw new FormatException($"Found PEM {label}; expected {string.Join(" or ", labels.ToArray())}.");
     }
-
-    /// <summary>The label of the first PEM block, or null if there is none.</summary>
-    public static string? FindLabel(string pem) =>
-        PemEncoding.TryFind(pem, out var fields) ? pem[fields.Label] : null;
 }

@@ -74,8 +74,8 @@ public abstract class SigningKey : IDisposable
     public static SigningKey FromPrivateKeyPem(string pem, string? passphrase = null)
     {
         ArgumentNullException.ThrowIfNull(pem);
-        var der = Pem.Decode(pem, PrivateKeyLabel, EncryptedPrivateKeyLabel);
-        if (Pem.FindLabel(pem) == EncryptedPrivateKeyLabel)
+        var (label, der) = Pem.Decode(pem, PrivateKeyLabel, EncryptedPrivateKeyLabel);
+        if (label == EncryptedPrivateKeyLabel)
         {
             if (passphrase is null)
             {

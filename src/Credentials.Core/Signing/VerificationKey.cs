@@ -65,7 +65,7 @@ public abstract class VerificationKey
     public static VerificationKey FromPem(string pem)
     {
         ArgumentNullException.ThrowIfNull(pem);
-        return FromSubjectPublicKeyInfo(Pem.Decode(pem, PemLabel));
+        return FromSubjectPublicKeyInfo(Pem.Decode(pem, PemLabel).Der);
     }
 
     /// <exception cref="FormatException">Wrong length, or not a point on the curve.</exception>

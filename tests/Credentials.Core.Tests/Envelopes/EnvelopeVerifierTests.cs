@@ -1,5 +1,6 @@
 using Credentials.Core.Envelopes;
 using Credentials.Core.Signing;
+using Credentials.Core.Tests.Signing;
 using Credentials.V1;
 using Google.Protobuf;
 
@@ -10,7 +11,7 @@ public sealed class EnvelopeVerifierTests : IDisposable
     private readonly SigningKey _key = SigningKey.Generate(SigningAlgorithm.Sm2Sm3);
     private readonly SigningKey _otherKey = SigningKey.Generate(SigningAlgorithm.Ed25519);
 
-    public static TheoryData<SigningAlgorithm> Algorithms => [SigningAlgorithm.Sm2Sm3, SigningAlgorithm.EcdsaP256Sha256, SigningAlgorithm.Ed25519];
+    public static TheoryData<SigningAlgorithm> Algorithms => SigningKeyTests.Algorithms;
 
     [Theory]
     [MemberData(nameof(Algorithms))]

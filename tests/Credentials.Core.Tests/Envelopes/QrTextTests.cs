@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Credentials.Core.Envelopes;
 using Credentials.Core.Signing;
+using Credentials.Core.Tests.Signing;
 using Credentials.V1;
 using Google.Protobuf;
 
@@ -9,7 +10,7 @@ namespace Credentials.Core.Tests.Envelopes;
 public class QrTextTests
 {
     [Theory]
-    [MemberData(nameof(EnvelopeVerifierTests.Algorithms), MemberType = typeof(EnvelopeVerifierTests))]
+    [MemberData(nameof(SigningKeyTests.Algorithms), MemberType = typeof(SigningKeyTests))]
     public void Decode_EncodedSignedEnvelope_VerifiesAgain(SigningAlgorithm algorithm)
     {
         using var key = SigningKey.Generate(algorithm);

@@ -10,7 +10,7 @@ public sealed class OpenSslInteropTests : IDisposable
 
     private readonly OpenSslProcess _openssl = new();
 
-    public static TheoryData<SigningAlgorithm> Algorithms => [SigningAlgorithm.Sm2Sm3, SigningAlgorithm.EcdsaP256Sha256, SigningAlgorithm.Ed25519];
+    public static TheoryData<SigningAlgorithm> Algorithms => SigningKeyTests.Algorithms;
 
     public static TheoryData<SigningAlgorithm, bool> AlgorithmsAndEncryption => new()
     {

@@ -1,4 +1,5 @@
 using System.Formats.Asn1;
+using System.Security.Cryptography;
 
 namespace Credentials.Core.Signing.Asn1;
 
@@ -14,14 +15,10 @@ internal static class PrivateKeyInfo
     private static readonly Asn1Tag EcParametersTag = new(TagClass.ContextSpecific, 0, isConstructed: true);
     private static readonly Asn1Tag EcPublicKeyTag = new(TagClass.ContextSpecific, 1, isConstructed: true);
 
-    /// <summary>Reads the key's algorithm, without decoding the private key.</summary>
-    /// <exception cref="FormatException">Malformed, or an algorithm we do not use.</exception>
-    public static SigningAlgorithm ReadAlgorithm(ReadOnlyMemory<byte> der) => Decode(der).Algorithm;
-
     /// <summary>Returns the algorithm and the content of the privateKey OCTET STRING.</summary>
     /// <exception cref="FormatException">Malformed, or an algorithm we do not use.</exception>
     public static (SigningAlgorithm Algorithm, ReadOnlyMemory<byte> PrivateKey) Decode(ReadOnlyMemory<byte> der) =>
-        Read(der, reader =>
+        Der.Read(der, "private key", reader =>
         {
             var info = reader.ReadSequence();
             reader.ThrowIfNotEmpty();
@@ -85,7 +82,7 @@ internal static class PrivateKeyInfo
     /// public point (for the caller to compare with the one it derives).
     /// </summary>
     public static (byte[] Scalar, byte[]? PublicPoint) DecodeEcPrivateKey(ReadOnlyMemory<byte> der, string curveOid) =>
-        Read(der, reader =>
+        Der.Read(der, "private key", reader =>
         {
             var key = reader.ReadSequence();
             reader.ThrowIfNotEmpty();
@@ -100,6 +97,7 @@ internal static class PrivateKeyInfo
             }
             var scalar = new byte[ScalarLength];
             encoded.CopyTo(scalar, ScalarLength - encoded.Length);
+            CryptographicOperations.ZeroMemory(encoded);
             if (key.HasData && key.PeekTag().HasSameClassAndValue(EcParametersTag))
             {
                 var parameters = key.ReadSequence(EcParametersTag);
@@ -128,7 +126,7 @@ internal static class PrivateKeyInfo
     }
 
     public static byte[] DecodeEd25519PrivateKey(ReadOnlyMemory<byte> der) =>
-        Read(der, reader =>
+        Der.Read(der, "private key", reader =>
         {
             var seed = reader.ReadOctetString();
             reader.ThrowIfNotEmpty();
@@ -138,16 +136,4 @@ internal static class PrivateKeyInfo
             }
             return seed;
         });
-
-    private static T Read<T>(ReadOnlyMemory<byte> der, Func<AsnReader, T> read)
-    {
-        try
-        {
-            return read(new AsnReader(der, AsnEncodingRules.DER));
-        }
-        catch (AsnContentException e)
-        {
-            throw new FormatException("The private key is not valid DER.", e);
-        }
-    }
 }

@@ -39,11 +39,9 @@ internal static class SubjectPublicKeyInfo
 
     /// <summary>Decodes and checks the shape of the key; the caller checks the point itself.</summary>
     /// <exception cref="FormatException">The encoding is malformed or names another algorithm.</exception>
-    public static (SigningAlgorithm Algorithm, byte[] RawPublicKey) Decode(ReadOnlyMemory<byte> der)
-    {
-        try
+    public static (SigningAlgorithm Algorithm, byte[] RawPublicKey) Decode(ReadOnlyMemory<byte> der) =>
+        Der.Read(der, "public key", reader =>
         {
-            var reader = new AsnReader(der, AsnEncodingRules.DER);
             var spki = reader.ReadSequence();
             reader.ThrowIfNotEmpty();
             var algorithmIdentifier = spki.ReadSequence();
@@ -57,12 +55,7 @@ internal static class SubjectPublicKeyInfo
             }
             CheckRawLength(algorithm, key);
             return (algorithm, key);
-        }
-        catch (AsnContentException e)
-        {
-            throw new FormatException("The public key is not a valid DER SubjectPublicKeyInfo.", e);
-        }
-    }
+        });
 
     /// <summary>Checks a raw public key's length and, for EC keys, the uncompressed-point marker.</summary>
     /// <exception cref="FormatException">It has the wrong shape.</exception>

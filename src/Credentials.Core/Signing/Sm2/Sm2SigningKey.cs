@@ -1,14 +1,14 @@
+using System.Numerics;
 using System.Security.Cryptography;
 using Credentials.Core.Signing.Asn1;
-using System.Numerics;
 
 namespace Credentials.Core.Signing.Sm2;
 
 /// <summary>
 /// SM2 signing (GB/T 32918.2 §6). k·G uses precomputed tables of G with constant-time
-/// lookups (<see cref="FixedBaseMultiplier"/>); (1 + d)^-1 and Z_A are computed once per key rather than per
-/// signature; the remaining scalar arithmetic uses System.Numerics, several times faster than
-/// BouncyCastle's BigInteger at this size.
+/// lookups (<see cref="FixedBaseMultiplier"/>); (1 + d)^-1 and Z_A are computed once per key
+/// rather than per signature; the scalar arithmetic uses System.Numerics, several times faster
+/// than BouncyCastle's BigInteger at this size.
 /// </summary>
 internal sealed class Sm2SigningKey : SigningKey
 {
