@@ -1,3 +1,4 @@
+using Credentials.Testing;
 using Credentials.Core.Envelopes;
 using Credentials.Core.Signing;
 
@@ -125,12 +126,7 @@ public sealed class OpenSslInteropTests : IDisposable
 
     // -rawin hands openssl the whole message; SM2 needs SM3 and the distinguishing ID, which
     // OpenSSL 3.0 does not default to.
-    private static string[] DigestArguments(SigningAlgorithm algorithm) => algorithm switch
-    {
-        SigningAlgorithm.Sm2Sm3 => ["-rawin", "-digest", "sm3", "-pkeyopt", "distid:1234567812345678"],
-        SigningAlgorithm.EcdsaP256Sha256 => ["-rawin", "-digest", "sha256"],
-        _ => ["-rawin"],
-    };
+    private static string[] DigestArguments(SigningAlgorithm algorithm) => OpenSslProcess.SignatureOptions(algorithm.ToName());
 
     private static string[] VerifyArguments(SigningAlgorithm algorithm, string publicKey, string message, string signature) =>
         ["pkeyutl", "-verify", "-pubin", "-inkey", publicKey, .. DigestArguments(algorithm), "-in", message, "-sigfile", signature];

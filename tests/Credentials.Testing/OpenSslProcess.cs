@@ -1,10 +1,12 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace Credentials.Core.Tests;
+using Xunit;
+
+namespace Credentials.Testing;
 
 /// <summary>Runs the openssl command line in a private temporary directory, for interop tests.</summary>
-internal sealed class OpenSslProcess : IDisposable
+public sealed class OpenSslProcess : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
@@ -69,6 +71,29 @@ internal sealed class OpenSslProcess : IDisposable
             }
             return (process.ExitCode, stdout.Result + stderr.Result);
         }
+    }
+
+    /// <summary>
+    /// pkeyutl's options for a signature algorithm, by its name: SM2 hashes with SM3 and the
+    /// default distinguishing ID of GB/T 32918 (OpenSSL 3.0 has no default), the others sign raw input.
+    /// </summary>
+    public static string[] SignatureOptions(string algorithm) => algorithm switch
+    {
+        "SM2-SM3" => ["-rawin", "-digest", "sm3", "-pkeyopt", "distid:1234567812345678"],
+        "ECDSA-P256-SHA256" => ["-rawin", "-digest", "sha256"],
+        "Ed25519" => ["-rawin"],
+        _ => throw new ArgumentException($"Unknown algorithm {algorithm}.", nameof(algorithm)),
+    };
+
+    /// <summary>Whether `openssl pkeyutl -verify` accepts the signature over the message with the PEM public key.</summary>
+    public bool Verifies(string algorithm, string publicKeyPem, byte[] message, byte[] signature)
+    {
+        var name = Guid.NewGuid().ToString("N");
+        var key = Write(name + ".pub.pem", publicKeyPem);
+        var input = Write(name + ".msg", message);
+        var sig = Write(name + ".sig", signature);
+        var (exitCode, output) = TryRun(["pkeyutl", "-verify", "-pubin", "-inkey", key, .. SignatureOptions(algorithm), "-in", input, "-sigfile", sig]);
+        return exitCode == 0 && output.Contains("Signature Verified Successfully", StringComparison.Ordinal);
     }
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
