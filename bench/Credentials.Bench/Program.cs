@@ -4,6 +4,7 @@ using Credentials.Bench;
 var commands = new Dictionary<string, IBenchCommand>(StringComparer.Ordinal)
 {
     ["crypto"] = new CryptoBenchmark(),
+    ["issuance"] = new IssuanceBenchmark(),
     ["ledger"] = new LedgerBenchmark(),
 };
 

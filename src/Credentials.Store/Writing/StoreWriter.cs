@@ -37,6 +37,14 @@ public sealed class StoreWriter : IAsyncDisposable
         _thread.Start();
     }
 
+    private long _groups;
+    private long _units;
+    private long _commitTicks;
+
+    /// <summary>Groups committed, units of work in them, and the time spent inside transactions (writer thread).</summary>
+    public (long Groups, long Units, TimeSpan BusyTime) Statistics =>
+        (Interlocked.Read(ref _groups), Interlocked.Read(ref _units), TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks)));
+
     /// <summary>Raised on the writer thread after each group: true when it committed, false when the store refused it.</summary>
     public event Action<bool>? GroupCommitted;
 
@@ -69,6 +77,7 @@ public sealed class StoreWriter : IAsyncDisposable
 
     private void Commit(List<WorkItem> group)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         SqliteTransaction? transaction = null;
         try
         {
@@ -123,6 +132,9 @@ public sealed class StoreWriter : IAsyncDisposable
         {
             transaction?.Dispose();
         }
+        Interlocked.Increment(ref _groups);
+        Interlocked.Add(ref _units, group.Count);
+        Interlocked.Add(ref _commitTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
         foreach (var item in group)
         {
             item.Complete();
