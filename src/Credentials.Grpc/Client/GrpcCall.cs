@@ -329,7 +329,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IDisposable
             {
                 try
                 {
-                    metadata.Add(MetadataEncoding.FromHeader(header.Key, value));
+                    MetadataEncoding.AddFromHeader(metadata, header.Key, value);
                 }
                 catch (RpcException)
                 {

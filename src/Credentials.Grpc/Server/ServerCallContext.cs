@@ -346,7 +346,7 @@ public sealed class ServerCallContext : IDisposable
                 {
                     continue;
                 }
-                metadata.Add(MetadataEncoding.FromHeader(header.Key, value));
+                MetadataEncoding.AddFromHeader(metadata, header.Key, value);
             }
         }
         return metadata;
