@@ -155,8 +155,14 @@ public sealed class ServerCallContext : IDisposable
         }
 
         var timeoutHeader = headers[GrpcProtocol.TimeoutHeader].ToString();
-        if (timeoutHeader.Length > 0 && GrpcTimeout.TryParse(timeoutHeader, out var timeout))
+        if (timeoutHeader.Length > 0)
         {
+            // Ignoring a malformed timeout would run the call with no deadline the client knows of.
+            if (!GrpcTimeout.TryParse(timeoutHeader, out var timeout))
+            {
+                throw new RpcException(StatusCode.Internal,
+                    "Malformed grpc-timeout header: expected at most 8 digits and a unit (H, M, S, m, u, n).");
+            }
             StartDeadline(timeout);
         }
     }

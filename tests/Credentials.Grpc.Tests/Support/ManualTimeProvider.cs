@@ -7,6 +7,18 @@ public sealed class ManualTimeProvider : TimeProvider
     private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now = new(2025, 6, 1, 8, 0, 0, TimeSpan.Zero);
 
+    /// <summary>Timers created and neither fired (one-shot) nor disposed.</summary>
+    public int ActiveTimers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _timers.Count;
+            }
+        }
+    }
+
     public override DateTimeOffset GetUtcNow()
     {
         lock (_lock)
