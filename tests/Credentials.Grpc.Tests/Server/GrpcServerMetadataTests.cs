@@ -142,6 +142,27 @@ public sealed class GrpcServerMetadataTests : IClassFixture<GrpcServerFixture>
     }
 
     [Fact]
+    public async Task WriteResponseHeadersAsync_BeforeAnyMessage_ClientHasThemWhileTheHandlerWaits()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Probe.OnServerStreaming = async (request, responses, context) =>
+        {
+            await context.WriteResponseHeadersAsync(new Metadata().Add("x-early", "now").Add("x-early-bin", OddBytes));
+            await release.Task;
+            await responses.WriteAsync(request);
+        };
+
+        using var call = _server.Channel.ServerStreamingCall<StringValue, StringValue>(ProbeService.PathOf("ServerStreaming"), new StringValue { Value = "later" });
+        var headers = await call.ResponseHeadersAsync;
+        release.SetResult();
+
+        Assert.Equal("now", headers.GetValue("x-early"));
+        Assert.Equal(OddBytes, headers.GetValueBytes("x-early-bin"));
+        Assert.True(await call.ResponseStream.MoveNext());
+        Assert.Equal("later", call.ResponseStream.Current.Value);
+    }
+
+    [Fact]
     public async Task UnaryCall_ErrorWithTrailers_TrailersOnlyCarriesMetadata()
     {
         _server.Probe.OnUnary = (_, context) =>
