@@ -93,5 +93,38 @@ public sealed class GrpcServerCompressionTests(GrpcServerFixture fixture) : ICla
         Assert.Equal(StatusCode.OK, response.GrpcStatus);
     }
 
+    [Fact]
+    public async Task HandleAsync_EmptyResponseMessageWithGzipChosen_SentUncompressed()
+    {
+        _server.Probe.OnUnary = (_, context) =>
+        {
+            context.ResponseEncoding = MessageCompression.Gzip;
+            return Task.FromResult(new Google.Protobuf.WellKnownTypes.StringValue());
+        };
+
+        try
+        {
+            var raw = await _server.Raw.SendAsync(ProbeService.PathOf("Unary"), GrpcFrame.Of(new Google.Protobuf.WellKnownTypes.StringValue()),
+                headers: [(GrpcProtocol.AcceptEncodingHeader, "gzip")]);
+
+            Assert.Equal(MessageCompression.Gzip, raw.Header(GrpcProtocol.EncodingHeader));
+            Assert.Equal((false, Array.Empty<byte>()), Assert.Single(raw.Frames()));
+        }
+        finally
+        {
+            _server.Probe.Reset();
+        }
+    }
+
+    [Fact]
+    public async Task EmptyCall_GzipChannel_EmptyMessageServed()
+    {
+        using var channel = GrpcChannel.ForAddress(_server.Address, new GrpcChannelOptions { SendCompression = MessageCompression.Gzip });
+
+        var response = await channel.UnaryCall<Empty, Empty>(TestServicePaths.EmptyCall, new Empty());
+
+        Assert.NotNull(response);
+    }
+
     private static Payload Zeros(int size) => new() { Body = ByteString.CopyFrom(new byte[size]) };
 }

@@ -9,6 +9,7 @@ namespace Credentials.Grpc.Tests.Server;
 public sealed class GrpcServerMalformedInputTests(GrpcServerFixture fixture) : IClassFixture<GrpcServerFixture>
 {
     private static readonly byte[] ValidRequest = new SimpleRequest { ResponseSize = 3 }.ToByteArray();
+    private static readonly byte[] LargeRequest = new SimpleRequest { ResponseSize = 3, Payload = new Payload { Body = ByteString.CopyFrom(new byte[10_000]) } }.ToByteArray();
 
     private readonly GrpcTestServer _server = fixture.Server;
 
@@ -25,6 +26,9 @@ public sealed class GrpcServerMalformedInputTests(GrpcServerFixture fixture) : I
         { "compressed flag 2 with gzip", GrpcFrame.Of(ValidRequest, flag: 2), MessageCompression.Gzip, StatusCode.Internal },
         { "gzip flag on bytes that are not gzip", GrpcFrame.Of(ValidRequest, flag: 1), MessageCompression.Gzip, StatusCode.Internal },
         { "deflate flag on bytes that are not zlib", GrpcFrame.Of(ValidRequest, flag: 1), MessageCompression.Deflate, StatusCode.Internal },
+        { "gzip stream cut short", GrpcFrame.Of(MessageCompression.Compress(MessageCompression.Gzip, LargeRequest)[..^6], flag: 1), MessageCompression.Gzip, StatusCode.Internal },
+        { "zlib stream cut short", GrpcFrame.Of(MessageCompression.Compress(MessageCompression.Deflate, LargeRequest)[..^3], flag: 1), MessageCompression.Deflate, StatusCode.Internal },
+        { "empty gzip payload", GrpcFrame.Of([], flag: 1), MessageCompression.Gzip, StatusCode.Internal },
     };
 
     [Theory]
