@@ -21,7 +21,7 @@ public sealed class GrpcChannelTests : IClassFixture<MisbehavingEndpoints.Fixtur
     [Fact]
     public async Task UnaryCall_DeadlinePasses_DeadlineExceededAndTheServerSeesTheReset()
     {
-        var (started, cancelled) = HangUntilCancelled();
+        var (started, cancelled) = _server.Probe.HangUnaryUntilCancelled();
         var clock = new ManualTimeProvider();
         using var channel = ChannelWith(new GrpcChannelOptions { TimeProvider = clock });
 
@@ -40,7 +40,7 @@ public sealed class GrpcChannelTests : IClassFixture<MisbehavingEndpoints.Fixtur
     [Fact]
     public async Task UnaryCall_ShortRealDeadline_DeadlineExceeded()
     {
-        var (_, cancelled) = HangUntilCancelled();
+        var (_, cancelled) = _server.Probe.HangUnaryUntilCancelled();
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             _server.Channel.UnaryCall<StringValue, StringValue>(Unary, new StringValue(), CallOptions.WithTimeout(TimeSpan.FromMilliseconds(200))).ResponseAsync);
@@ -70,11 +70,11 @@ public sealed class GrpcChannelTests : IClassFixture<MisbehavingEndpoints.Fixtur
     [Fact]
     public async Task ServerStreamingCall_DeadlineWhileReading_MoveNextThrowsDeadlineExceeded()
     {
-        var cancelled = NewSignal();
+        var cancelled = Signal.Create();
         _server.Probe.OnServerStreaming = async (request, responses, context) =>
         {
             await responses.WriteAsync(request);
-            await WaitForCancellationAsync(context.CancellationToken, cancelled);
+            await Signal.WaitForCancellationAsync(context.CancellationToken, cancelled);
         };
         var clock = new ManualTimeProvider();
         using var channel = ChannelWith(new GrpcChannelOptions { TimeProvider = clock });
@@ -166,12 +166,12 @@ public sealed class GrpcChannelTests : IClassFixture<MisbehavingEndpoints.Fixtur
     [Fact]
     public async Task ServerStreamingCall_OverSizeMessage_ResourceExhaustedAndTheStreamIsResetWithoutDispose()
     {
-        var cancelled = NewSignal();
+        var cancelled = Signal.Create();
         _server.Probe.OnServerStreaming = async (request, responses, context) =>
         {
             await responses.WriteAsync(request);
             await responses.WriteAsync(new StringValue { Value = new string('b', 4096) });
-            await WaitForCancellationAsync(context.CancellationToken, cancelled);
+            await Signal.WaitForCancellationAsync(context.CancellationToken, cancelled);
         };
         using var channel = ChannelWith(new GrpcChannelOptions { MaxReceiveMessageSize = 1024 });
 
@@ -243,32 +243,4 @@ public sealed class GrpcChannelTests : IClassFixture<MisbehavingEndpoints.Fixtur
     }
 
     private GrpcChannel ChannelWith(GrpcChannelOptions options) => GrpcChannel.ForAddress(_server.Address, options);
-
-    private (TaskCompletionSource Started, TaskCompletionSource Cancelled) HangUntilCancelled()
-    {
-        var started = NewSignal();
-        var cancelled = NewSignal();
-        _server.Probe.OnUnary = async (request, context) =>
-        {
-            started.SetResult();
-            await WaitForCancellationAsync(context.CancellationToken, cancelled);
-            return request;
-        };
-        return (started, cancelled);
-    }
-
-    private static async Task WaitForCancellationAsync(CancellationToken token, TaskCompletionSource cancelled)
-    {
-        try
-        {
-            await Task.Delay(Timeout.Infinite, token);
-        }
-        catch (OperationCanceledException)
-        {
-            cancelled.SetResult();
-            throw;
-        }
-    }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -1,27 +1,26 @@
 using Credentials.Grpc.Protocol;
+using Credentials.Grpc.Tests.Support;
 
 namespace Credentials.Grpc.Tests.Protocol;
 
 public sealed class GrpcTimeoutTests
 {
-    public static TheoryData<string, TimeSpan> EveryUnit => new()
-    {
-        { "2H", TimeSpan.FromHours(2) },
-        { "3M", TimeSpan.FromMinutes(3) },
-        { "4S", TimeSpan.FromSeconds(4) },
-        { "250m", TimeSpan.FromMilliseconds(250) },
-        { "1500u", TimeSpan.FromMicroseconds(1500) },
-        { "700n", TimeSpan.FromTicks(7) },
-        { "99999999H", TimeSpan.FromHours(99_999_999) },
-        { "0S", TimeSpan.Zero },
-    };
-
     [Theory]
-    [MemberData(nameof(EveryUnit))]
+    [MemberData(nameof(TimeoutCases.EveryUnit), MemberType = typeof(TimeoutCases))]
     public void TryParse_EveryUnit_ReturnsTheTimeout(string header, TimeSpan expected)
     {
         Assert.True(GrpcTimeout.TryParse(header, out var timeout));
         Assert.Equal(expected, timeout);
+    }
+
+    [Fact]
+    public void TryParse_LargestAndZero_Parsed()
+    {
+        Assert.True(GrpcTimeout.TryParse("99999999H", out var largest));
+        Assert.True(GrpcTimeout.TryParse("0S", out var zero));
+
+        Assert.Equal(TimeSpan.FromHours(99_999_999), largest);
+        Assert.Equal(TimeSpan.Zero, zero);
     }
 
     [Theory]

@@ -23,18 +23,8 @@ public sealed class ServerCallContextTests : IClassFixture<GrpcServerFixture>
         _server.Probe.Reset();
     }
 
-    public static TheoryData<string, TimeSpan> EveryUnit => new()
-    {
-        { "2H", TimeSpan.FromHours(2) },
-        { "3M", TimeSpan.FromMinutes(3) },
-        { "4S", TimeSpan.FromSeconds(4) },
-        { "250m", TimeSpan.FromMilliseconds(250) },
-        { "1500u", TimeSpan.FromMicroseconds(1500) },
-        { "700n", TimeSpan.FromTicks(7) },
-    };
-
     [Theory]
-    [MemberData(nameof(EveryUnit))]
+    [MemberData(nameof(TimeoutCases.EveryUnit), MemberType = typeof(TimeoutCases))]
     public async Task Deadline_GrpcTimeoutInEveryUnit_IsNowPlusTheTimeout(string header, TimeSpan timeout)
     {
         var deadline = RecordDeadline();
@@ -71,7 +61,7 @@ public sealed class ServerCallContextTests : IClassFixture<GrpcServerFixture>
     [Fact]
     public async Task CancellationToken_AtTheDeadline_FiresAndTheCallEndsDeadlineExceeded()
     {
-        var (started, cancelled) = HangUntilCancelled();
+        var (started, cancelled) = _server.Probe.HangUnaryUntilCancelled();
 
         var call = _server.Raw.SendAsync(Unary, UnaryBody, headers: [(GrpcProtocol.TimeoutHeader, "5S")]);
         await started.Task;
@@ -89,9 +79,9 @@ public sealed class ServerCallContextTests : IClassFixture<GrpcServerFixture>
     [Fact]
     public async Task Deadline_HandlerIgnoresTheToken_ClientAnsweredBeforeTheHandlerReturns()
     {
-        var started = NewSignal();
-        var release = NewSignal();
-        var finished = NewSignal();
+        var started = Signal.Create();
+        var release = Signal.Create();
+        var finished = Signal.Create();
         _server.Probe.OnUnary = async (request, _) =>
         {
             started.SetResult();
@@ -117,7 +107,7 @@ public sealed class ServerCallContextTests : IClassFixture<GrpcServerFixture>
     [Fact]
     public async Task Deadline_AfterMessagesWereSent_DeadlineExceededInTrailers()
     {
-        var started = NewSignal();
+        var started = Signal.Create();
         _server.Probe.OnServerStreaming = async (request, responses, context) =>
         {
             await responses.WriteAsync(request);
@@ -137,7 +127,7 @@ public sealed class ServerCallContextTests : IClassFixture<GrpcServerFixture>
     [Fact]
     public async Task Deadline_FromOurClient_ServerEndsTheCallDeadlineExceeded()
     {
-        var (started, cancelled) = HangUntilCancelled();
+        var (started, cancelled) = _server.Probe.HangUnaryUntilCancelled();
 
         using var call = _server.Channel.UnaryCall<StringValue, StringValue>(Unary, new StringValue(), CallOptions.WithTimeout(TimeSpan.FromHours(1)));
         await started.Task;
@@ -151,7 +141,7 @@ public sealed class ServerCallContextTests : IClassFixture<GrpcServerFixture>
     [Fact]
     public async Task CancellationToken_ClientDisposesUnaryCall_Fires()
     {
-        var (started, cancelled) = HangUntilCancelled();
+        var (started, cancelled) = _server.Probe.HangUnaryUntilCancelled();
 
         var call = _server.Channel.UnaryCall<StringValue, StringValue>(Unary, new StringValue());
         await started.Task;
@@ -165,7 +155,7 @@ public sealed class ServerCallContextTests : IClassFixture<GrpcServerFixture>
     [Fact]
     public async Task CancellationToken_ClientCancelsThroughCallOptions_Fires()
     {
-        var (started, cancelled) = HangUntilCancelled();
+        var (started, cancelled) = _server.Probe.HangUnaryUntilCancelled();
         using var cancellation = new CancellationTokenSource();
 
         using var call = _server.Channel.UnaryCall<StringValue, StringValue>(Unary, new StringValue(), new CallOptions(CancellationToken: cancellation.Token));
@@ -180,19 +170,11 @@ public sealed class ServerCallContextTests : IClassFixture<GrpcServerFixture>
     [Fact]
     public async Task CancellationToken_ClientDisposesStreamAfterFirstMessage_Fires()
     {
-        var cancelled = NewSignal();
+        var cancelled = Signal.Create();
         _server.Probe.OnServerStreaming = async (request, responses, context) =>
         {
             await responses.WriteAsync(request);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, context.CancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                cancelled.SetResult();
-                throw;
-            }
+            await Signal.WaitForCancellationAsync(context.CancellationToken, cancelled);
         };
 
         var call = _server.Channel.ServerStreamingCall<StringValue, StringValue>(ProbeService.PathOf("ServerStreaming"), new StringValue { Value = "first" });
@@ -213,28 +195,4 @@ public sealed class ServerCallContextTests : IClassFixture<GrpcServerFixture>
         };
         return deadline.Task;
     }
-
-    /// <summary>A unary handler that signals its start, then waits for its token and signals that.</summary>
-    private (TaskCompletionSource Started, TaskCompletionSource Cancelled) HangUntilCancelled()
-    {
-        var started = NewSignal();
-        var cancelled = NewSignal();
-        _server.Probe.OnUnary = async (_, context) =>
-        {
-            started.SetResult();
-            try
-            {
-                await Task.Delay(Timeout.Infinite, context.CancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                cancelled.SetResult();
-                throw;
-            }
-            throw new InvalidOperationException("Unreachable: the delay never ends by itself.");
-        };
-        return (started, cancelled);
-    }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -21,6 +21,20 @@ public sealed class ProbeService
     public Task ServerStreaming(StringValue request, IServerStreamWriter<StringValue> responseStream, ServerCallContext context) =>
         OnServerStreaming(request, responseStream, context);
 
+    /// <summary>A unary handler that signals its start, then waits for its token and signals that.</summary>
+    public (TaskCompletionSource Started, TaskCompletionSource Cancelled) HangUnaryUntilCancelled()
+    {
+        var started = Signal.Create();
+        var cancelled = Signal.Create();
+        OnUnary = async (request, context) =>
+        {
+            started.SetResult();
+            await Signal.WaitForCancellationAsync(context.CancellationToken, cancelled);
+            return request;
+        };
+        return (started, cancelled);
+    }
+
     /// <summary>Back to the echoing handlers.</summary>
     public void Reset()
     {
