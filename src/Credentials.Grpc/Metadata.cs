@@ -126,20 +126,35 @@ public sealed class Metadata : IList<Metadata.Entry>
         {
             ArgumentException.ThrowIfNullOrEmpty(key);
             var lower = key.ToLowerInvariant();
-            foreach (var c in lower)
+            if (!HasValidKeyCharacters(key))
             {
-                if (!(c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '_' or '.'))
-                {
-                    throw new ArgumentException($"Metadata key '{key}' may only contain 0-9, a-z, '-', '_' and '.'.", nameof(key));
-                }
+                throw new ArgumentException($"Metadata key '{key}' may only contain 0-9, a-z, '-', '_' and '.'.", nameof(key));
             }
-            if (lower.StartsWith("grpc-", StringComparison.Ordinal))
+            if (IsReservedKey(lower))
             {
                 throw new ArgumentException($"Metadata key '{key}' is reserved for the gRPC protocol.", nameof(key));
             }
             return lower;
         }
     }
+
+    /// <summary>Whether <paramref name="key"/> can name an entry: not empty, gRPC's characters, not reserved.</summary>
+    internal static bool IsValidKey(string key) =>
+        key.Length > 0 && HasValidKeyCharacters(key) && !IsReservedKey(key);
+
+    private static bool HasValidKeyCharacters(string key)
+    {
+        foreach (var c in key)
+        {
+            if (!(char.ToLowerInvariant(c) is >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '_' or '.'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsReservedKey(string key) => key.StartsWith("grpc-", StringComparison.OrdinalIgnoreCase);
 
     internal static bool IsBinaryKey(string key) => key.EndsWith(BinarySuffix, StringComparison.OrdinalIgnoreCase);
 

@@ -6,27 +6,18 @@ namespace Credentials.Grpc.Client;
 /// <summary>What every call shape offers besides its messages: headers, status, trailers, cancellation.</summary>
 public abstract class AsyncCallBase : IDisposable
 {
-    private readonly IDisposable _call;
-    private readonly Func<Task<Metadata>> _headers;
-    private readonly Func<Status> _status;
-    private readonly Func<Metadata> _trailers;
+    private readonly IClientCall _call;
 
-    private protected AsyncCallBase(IDisposable call, Func<Task<Metadata>> headers, Func<Status> status, Func<Metadata> trailers)
-    {
-        _call = call;
-        _headers = headers;
-        _status = status;
-        _trailers = trailers;
-    }
+    private protected AsyncCallBase(IClientCall call) => _call = call;
 
     /// <summary>The response headers (custom metadata), when they arrive.</summary>
-    public Task<Metadata> ResponseHeadersAsync => _headers();
+    public Task<Metadata> ResponseHeadersAsync => _call.ResponseHeadersAsync;
 
     /// <summary>The status; only after the call has finished.</summary>
-    public Status GetStatus() => _status();
+    public Status GetStatus() => _call.GetStatus();
 
     /// <summary>The trailing metadata; only after the call has finished.</summary>
-    public Metadata GetTrailers() => _trailers();
+    public Metadata GetTrailers() => _call.GetTrailers();
 
     /// <summary>Cancels the call if it has not finished (the server sees RST_STREAM).</summary>
     public void Dispose()
@@ -38,8 +29,8 @@ public abstract class AsyncCallBase : IDisposable
 
 public sealed class AsyncUnaryCall<TResponse> : AsyncCallBase
 {
-    internal AsyncUnaryCall(IDisposable call, Task<TResponse> response, Func<Task<Metadata>> headers, Func<Status> status, Func<Metadata> trailers)
-        : base(call, headers, status, trailers) => ResponseAsync = response;
+    internal AsyncUnaryCall(IClientCall call, Task<TResponse> response)
+        : base(call) => ResponseAsync = response;
 
     public Task<TResponse> ResponseAsync { get; }
 
@@ -48,16 +39,16 @@ public sealed class AsyncUnaryCall<TResponse> : AsyncCallBase
 
 public sealed class AsyncServerStreamingCall<TResponse> : AsyncCallBase
 {
-    internal AsyncServerStreamingCall(IDisposable call, IAsyncStreamReader<TResponse> responses, Func<Task<Metadata>> headers, Func<Status> status, Func<Metadata> trailers)
-        : base(call, headers, status, trailers) => ResponseStream = responses;
+    internal AsyncServerStreamingCall(IClientCall call, IAsyncStreamReader<TResponse> responses)
+        : base(call) => ResponseStream = responses;
 
     public IAsyncStreamReader<TResponse> ResponseStream { get; }
 }
 
 public sealed class AsyncClientStreamingCall<TRequest, TResponse> : AsyncCallBase
 {
-    internal AsyncClientStreamingCall(IDisposable call, IClientStreamWriter<TRequest> requests, Task<TResponse> response, Func<Task<Metadata>> headers, Func<Status> status, Func<Metadata> trailers)
-        : base(call, headers, status, trailers)
+    internal AsyncClientStreamingCall(IClientCall call, IClientStreamWriter<TRequest> requests, Task<TResponse> response)
+        : base(call)
     {
         RequestStream = requests;
         ResponseAsync = response;
@@ -72,8 +63,8 @@ public sealed class AsyncClientStreamingCall<TRequest, TResponse> : AsyncCallBas
 
 public sealed class AsyncDuplexStreamingCall<TRequest, TResponse> : AsyncCallBase
 {
-    internal AsyncDuplexStreamingCall(IDisposable call, IClientStreamWriter<TRequest> requests, IAsyncStreamReader<TResponse> responses, Func<Task<Metadata>> headers, Func<Status> status, Func<Metadata> trailers)
-        : base(call, headers, status, trailers)
+    internal AsyncDuplexStreamingCall(IClientCall call, IClientStreamWriter<TRequest> requests, IAsyncStreamReader<TResponse> responses)
+        : base(call)
     {
         RequestStream = requests;
         ResponseStream = responses;

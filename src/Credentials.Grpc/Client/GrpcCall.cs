@@ -7,27 +7,48 @@ using Google.Protobuf;
 
 namespace Credentials.Grpc.Client;
 
+/// <summary>What the public call objects read from the call behind them.</summary>
+internal interface IClientCall : IDisposable
+{
+    Task<Metadata> ResponseHeadersAsync { get; }
+
+    Status GetStatus();
+
+    Metadata GetTrailers();
+}
+
 /// <summary>
 /// One call from the client: an HTTP/2 request whose body carries the request messages and
 /// whose response carries headers, messages and the status in trailers (or Trailers-Only).
+/// The call finishes once, with the first status known (from the server, the deadline, a
+/// cancellation or a local error); finishing releases the deadline timer, the registration on
+/// the caller's token and the HTTP/2 stream, which is reset if the response was not read to its end.
 /// </summary>
-internal sealed class GrpcCall<TRequest, TResponse> : IDisposable
+internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
     where TRequest : class, IMessage<TRequest>
     where TResponse : class, IMessage<TResponse>
 {
+    // Timers cannot wait longer than ~49 days; the deadline still travels in grpc-timeout.
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(45);
+
     private readonly GrpcChannel _channel;
     private readonly string _path;
     private readonly CallOptions _options;
-    private readonly CancellationTokenSource _callSource;
-    private readonly CancellationTokenSource? _deadlineSource;
+    private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _callSource = new();
     private readonly TaskCompletionSource<Metadata> _headers = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenRegistration _cancellationRegistration;
+    private readonly ITimer? _deadlineTimer;
     private Task<HttpResponseMessage>? _response;
+    private HttpResponseMessage? _openResponse;
+    private PipeReader? _body;
     private MessageReader? _reader;
     private StreamingRequestContent? _requestStream;
     private Status? _status;
     private Metadata? _trailers;
     private Google.Rpc.Status? _details;
-    private int _disposed;
+    private volatile bool _deadlineExceeded;
+    private volatile bool _disposed;
 
     public GrpcCall(GrpcChannel channel, string path, CallOptions options)
     {
@@ -36,21 +57,43 @@ internal sealed class GrpcCall<TRequest, TResponse> : IDisposable
         _options = options;
         if (options.Deadline is { } deadline && deadline != DateTime.MaxValue)
         {
-            var remaining = deadline.ToUniversalTime() - DateTime.UtcNow;
-            _deadlineSource = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+            var remaining = deadline.ToUniversalTime() - channel.Options.TimeProvider.GetUtcNow().UtcDateTime;
+            if (remaining <= TimeSpan.Zero)
+            {
+                OnDeadline();
+            }
+            else if (remaining <= MaxTimerDelay)
+            {
+                _deadlineTimer = channel.Options.TimeProvider.CreateTimer(
+                    static state => ((GrpcCall<TRequest, TResponse>)state!).OnDeadline(), this, remaining, Timeout.InfiniteTimeSpan);
+            }
         }
-        _callSource = _deadlineSource is null
-            ? CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken)
-            : CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken, _deadlineSource.Token);
+        if (options.CancellationToken.CanBeCanceled)
+        {
+            _cancellationRegistration = options.CancellationToken.UnsafeRegister(
+                static state => ((GrpcCall<TRequest, TResponse>)state!).Finish(new Status(StatusCode.Cancelled, "Call cancelled by the client.")), this);
+        }
     }
 
     public Task<Metadata> ResponseHeadersAsync => _headers.Task;
 
     public StreamingRequestContent RequestStream => _requestStream ?? throw new InvalidOperationException("This call has no request stream.");
 
-    public Status GetStatus() => _status ?? throw new InvalidOperationException("The call has not finished yet.");
+    public Status GetStatus() => Finished ?? throw new InvalidOperationException("The call has not finished yet.");
 
-    public Metadata GetTrailers() => _trailers ?? throw new InvalidOperationException("The call has not finished yet.");
+    public Metadata GetTrailers() => Finished is null ? throw new InvalidOperationException("The call has not finished yet.") : _trailers!;
+
+    /// <summary>The status the call ended with, or null. Read under the lock: a Status? is too wide to read atomically.</summary>
+    private Status? Finished
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _status;
+            }
+        }
+    }
 
     /// <summary>Starts a call with a single request message (unary and server streaming).</summary>
     public void Start(TRequest request)
@@ -85,9 +128,10 @@ internal sealed class GrpcCall<TRequest, TResponse> : IDisposable
         {
             headers.TryAddWithoutValidation(GrpcProtocol.EncodingHeader, encoding);
         }
-        if (_options.Deadline is { } deadline && _deadlineSource is not null)
+        if (_options.Deadline is { } deadline && deadline != DateTime.MaxValue)
         {
-            headers.TryAddWithoutValidation(GrpcProtocol.TimeoutHeader, GrpcTimeout.Format(deadline.ToUniversalTime() - DateTime.UtcNow));
+            var remaining = deadline.ToUniversalTime() - _channel.Options.TimeProvider.GetUtcNow().UtcDateTime;
+            headers.TryAddWithoutValidation(GrpcProtocol.TimeoutHeader, GrpcTimeout.Format(remaining));
         }
         AddMetadata(headers, _channel.Options.DefaultHeaders);
         AddMetadata(headers, _options.Headers);
@@ -116,29 +160,49 @@ internal sealed class GrpcCall<TRequest, TResponse> : IDisposable
         }
         catch (Exception e)
         {
-            throw Fail(ToStatus(e));
+            throw ToException(Finish(ToStatus(e)));
+        }
+        finally
+        {
+            request.Dispose();
         }
 
+        Status? finishedMeanwhile;
+        lock (_lock)
+        {
+            finishedMeanwhile = _status;
+            if (finishedMeanwhile is null)
+            {
+                _openResponse = response;
+            }
+        }
+        if (finishedMeanwhile is { } finished)
+        {
+            // Finished while the headers were on their way (deadline, cancellation).
+            response.Dispose();
+            throw ToException(finished);
+        }
+
+        var headers = response.Headers;
+        var hasStatus = TryReadStatus(headers, out var status, out var details);
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            response.Dispose();
-            throw Fail(new Status(FromHttpStatus(response.StatusCode), $"Bad gRPC response. HTTP status code: {(int)response.StatusCode}"));
+            // A grpc-status, when there is one, wins over the HTTP status (http-grpc-status-mapping.md).
+            throw ToException(Finish(hasStatus
+                ? status
+                : new Status(FromHttpStatus(response.StatusCode), $"Bad gRPC response. HTTP status code: {(int)response.StatusCode}")));
         }
         if (!GrpcProtocol.IsGrpcProtoContentType(response.Content.Headers.ContentType?.ToString()))
         {
-            response.Dispose();
-            throw Fail(new Status(StatusCode.Internal, $"Bad gRPC response. Invalid content-type value: {response.Content.Headers.ContentType}"));
+            throw ToException(Finish(new Status(StatusCode.Internal, $"Bad gRPC response. Invalid content-type value: {response.Content.Headers.ContentType}")));
         }
-        var metadata = ReadMetadata(response.Headers);
-        if (TryReadStatus(response.Headers, out var status, out var details))
+        var metadata = ReadMetadata(headers);
+        _headers.TrySetResult(metadata);
+        if (hasStatus)
         {
             // Trailers-Only: the headers are the trailers too.
-            _trailers = metadata;
-            _details = details;
-            _status = status;
-            _requestStream?.Fail(new RpcException(status, metadata, details));
+            Finish(status, metadata, details);
         }
-        _headers.TrySetResult(metadata);
         return response;
     }
 
@@ -146,9 +210,9 @@ internal sealed class GrpcCall<TRequest, TResponse> : IDisposable
     public async Task<TResponse?> ReadMessageAsync(CancellationToken cancellationToken)
     {
         var response = await (_response ?? throw new InvalidOperationException("The call has not started."));
-        if (_status is { } finished)
+        if (Finished is { } finished)
         {
-            return finished.StatusCode == StatusCode.OK ? null : throw new RpcException(finished, _trailers, _details);
+            return ResultOf(finished);
         }
         using var linked = cancellationToken.CanBeCanceled
             ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _callSource.Token)
@@ -160,7 +224,8 @@ internal sealed class GrpcCall<TRequest, TResponse> : IDisposable
             {
                 var stream = await response.Content.ReadAsStreamAsync(token);
                 var encoding = response.Headers.TryGetValues(GrpcProtocol.EncodingHeader, out var values) ? values.FirstOrDefault() : null;
-                _reader = new MessageReader(PipeReader.Create(stream), _channel.Options.MaxReceiveMessageSize, encoding);
+                _body = PipeReader.Create(stream);
+                _reader = new MessageReader(_body, _channel.Options.MaxReceiveMessageSize, encoding);
             }
             var message = await _reader.ReadAsync(ParserOf<TResponse>.Parser, token);
             if (message is not null)
@@ -170,28 +235,28 @@ internal sealed class GrpcCall<TRequest, TResponse> : IDisposable
         }
         catch (Exception e)
         {
-            throw Fail(ToStatus(e));
+            _body?.Complete();
+            throw ToException(Finish(ToStatus(e)));
         }
 
+        // Give the pipe's buffers back; the trailers are there once the body has ended.
+        _body?.Complete();
         var trailers = response.TrailingHeaders;
-        _trailers = ReadMetadata(trailers);
-        if (!TryReadStatus(trailers, out var status, out _details))
+        if (!TryReadStatus(trailers, out var status, out var details))
         {
-            status = new Status(StatusCode.Internal, "The response ended without a grpc-status.");
+            status = new Status(StatusCode.Unknown, "Bad gRPC response. The response ended without a grpc-status.");
         }
-        _status = status;
-        _requestStream?.Complete();
-        return status.StatusCode == StatusCode.OK ? null : throw new RpcException(status, _trailers, _details);
+        return ResultOf(Finish(status, ReadMetadata(trailers), details));
     }
 
     /// <summary>The single response of a unary or client-streaming call.</summary>
     public async Task<TResponse> ReadSingleResponseAsync()
     {
         var message = await ReadMessageAsync(CancellationToken.None)
-            ?? throw Fail(new Status(StatusCode.Internal, "The server answered OK without a response message."));
+            ?? throw ToException(Finish(new Status(StatusCode.Internal, "Bad gRPC response. The server answered OK without a response message."), overrideOk: true));
         if (await ReadMessageAsync(CancellationToken.None) is not null)
         {
-            throw Fail(new Status(StatusCode.Internal, "The server sent more than one response message."));
+            throw ToException(Finish(new Status(StatusCode.Internal, "Bad gRPC response. The server sent more than one response message.")));
         }
         return message;
     }
@@ -199,51 +264,94 @@ internal sealed class GrpcCall<TRequest, TResponse> : IDisposable
     public async Task WriteAsync(TRequest message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (_status is { StatusCode: not StatusCode.OK } ended)
-        {
-            throw new RpcException(ended, _trailers, _details);
-        }
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _callSource.Token);
+        ThrowIfFinished();
+        using var linked = cancellationToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _callSource.Token)
+            : null;
+        var token = linked?.Token ?? _callSource.Token;
         var body = new ArrayBufferWriter<byte>();
         MessageFrame.Write(body, message, _channel.Options.SendCompression, _channel.Options.MaxSendMessageSize);
         try
         {
-            var stream = await RequestStream.GetStreamAsync().WaitAsync(linked.Token);
-            await stream.WriteAsync(body.WrittenMemory, linked.Token);
-            await stream.FlushAsync(linked.Token);
-        }
-        catch (RpcException)
-        {
-            throw;
+            var stream = await RequestStream.GetStreamAsync().WaitAsync(token);
+            await stream.WriteAsync(body.WrittenMemory, token);
+            await stream.FlushAsync(token);
         }
         catch (Exception e)
         {
-            throw _status is { } status ? new RpcException(status, _trailers, _details) : Fail(ToStatus(e));
+            throw ToException(Finish(ToStatus(e)));
         }
     }
 
-    /// <summary>Ends the call with a status of the client's own making, and resets the stream.</summary>
-    private RpcException Fail(Status status)
+    private void ThrowIfFinished()
     {
-        _status ??= status;
-        _trailers ??= [];
-        var error = new RpcException(_status.Value, _trailers, _details);
-        _headers.TrySetException(error);
-        _requestStream?.Fail(error);
-        if (!_callSource.IsCancellationRequested)
+        if (Finished is { } finished)
         {
+            throw finished.StatusCode == StatusCode.OK
+                ? new InvalidOperationException("The call has already finished: no more messages can be written.")
+                : ToException(finished);
+        }
+    }
+
+    private TResponse? ResultOf(Status status) => status.StatusCode == StatusCode.OK ? null : throw ToException(status);
+
+    private RpcException ToException(Status status) => new(status, _trailers, _details);
+
+    private void OnDeadline()
+    {
+        _deadlineExceeded = true;
+        Finish(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
+    }
+
+    /// <summary>
+    /// Ends the call with <paramref name="status"/> unless it has already ended (then returns the
+    /// status it ended with), and releases what the call holds. An error resets the stream.
+    /// <paramref name="overrideOk"/> turns an OK that broke the protocol into that error.
+    /// </summary>
+    private Status Finish(Status status, Metadata? trailers = null, Google.Rpc.Status? details = null, bool overrideOk = false)
+    {
+        HttpResponseMessage? response;
+        lock (_lock)
+        {
+            if (_status is { } existing && !(overrideOk && existing.StatusCode == StatusCode.OK))
+            {
+                return existing;
+            }
+            _status = status;
+            _trailers = trailers ?? _trailers ?? [];
+            _details = details ?? _details;
+            response = _openResponse;
+            _openResponse = null;
+        }
+        _deadlineTimer?.Dispose();
+        _cancellationRegistration.Dispose();
+        if (status.StatusCode == StatusCode.OK)
+        {
+            _requestStream?.Complete();
+        }
+        else
+        {
+            var error = ToException(status);
+            if (_headers.TrySetException(error))
+            {
+                // Observed here: most callers never ask for the headers of a failed call.
+                _ = _headers.Task.Exception;
+            }
+            _requestStream?.Fail(error);
             _callSource.Cancel();
         }
-        return error;
+        // Disposing a response not read to its end resets the stream (RST_STREAM CANCEL).
+        response?.Dispose();
+        return status;
     }
 
     private Status ToStatus(Exception e)
     {
-        if (_deadlineSource?.IsCancellationRequested == true)
+        if (_deadlineExceeded)
         {
             return new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded");
         }
-        if (_options.CancellationToken.IsCancellationRequested || Volatile.Read(ref _disposed) == 1)
+        if (_options.CancellationToken.IsCancellationRequested || _disposed)
         {
             return new Status(StatusCode.Cancelled, "Call cancelled by the client.");
         }
@@ -265,10 +373,10 @@ internal sealed class GrpcCall<TRequest, TResponse> : IDisposable
         };
     }
 
-    // grpc/grpc doc/http-grpc-status-mapping.md
+    // grpc/grpc doc/http-grpc-status-mapping.md, for responses without grpc-status.
     private static StatusCode FromHttpStatus(HttpStatusCode status) => (int)status switch
     {
-        400 => StatusCode.Internal,
+        400 or 431 => StatusCode.Internal,
         401 => StatusCode.Unauthenticated,
         403 => StatusCode.PermissionDenied,
         404 => StatusCode.Unimplemented,
@@ -329,7 +437,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IDisposable
             {
                 try
                 {
-                    metadata.Add(MetadataEncoding.FromHeader(header.Key, value));
+                    MetadataEncoding.AddFromHeader(metadata, header.Key, value);
                 }
                 catch (RpcException)
                 {
@@ -340,25 +448,14 @@ internal sealed class GrpcCall<TRequest, TResponse> : IDisposable
         return metadata;
     }
 
+    /// <summary>Cancels the call if it has not finished (the server sees RST_STREAM), and releases it.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        if (_disposed)
         {
             return;
         }
-        if (_status is null)
-        {
-            // Cancelling an unfinished call resets its stream (RST_STREAM CANCEL).
-            _status = new Status(StatusCode.Cancelled, "Call disposed.");
-            _headers.TrySetCanceled();
-            _requestStream?.Fail(new RpcException(_status.Value));
-            _callSource.Cancel();
-        }
-        if (_response is { IsCompletedSuccessfully: true })
-        {
-            _response.Result.Dispose();
-        }
-        _callSource.Dispose();
-        _deadlineSource?.Dispose();
+        _disposed = true;
+        Finish(new Status(StatusCode.Cancelled, "Call disposed."));
     }
 }

@@ -63,13 +63,14 @@ public sealed class GrpcChannel : IDisposable
         }
         if (options.TrustedRoots is { } roots)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                ValidateWithRoots(certificate, errors, roots);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, presented, errors) =>
+                ValidateWithRoots(certificate, presented, errors, roots);
         }
         return handler;
     }
 
-    private static bool ValidateWithRoots(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection roots)
+    /// <summary>The server's chain must end at one of <paramref name="roots"/>; the system store is not consulted.</summary>
+    private static bool ValidateWithRoots(X509Certificate? certificate, X509Chain? presented, SslPolicyErrors errors, X509Certificate2Collection roots)
     {
         if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
         {
@@ -79,7 +80,13 @@ public sealed class GrpcChannel : IDisposable
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(roots);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(new X509Certificate2(certificate));
+        if (presented is not null)
+        {
+            // Intermediates the server sent in the handshake.
+            chain.ChainPolicy.ExtraStore.AddRange(presented.ChainPolicy.ExtraStore);
+        }
+        using var leaf = new X509Certificate2(certificate);
+        return chain.Build(leaf);
     }
 
     public AsyncUnaryCall<TResponse> UnaryCall<TRequest, TResponse>(string path, TRequest request, CallOptions options = default)
@@ -88,7 +95,7 @@ public sealed class GrpcChannel : IDisposable
     {
         var call = new GrpcCall<TRequest, TResponse>(this, path, options);
         call.Start(request);
-        return new AsyncUnaryCall<TResponse>(call, call.ReadSingleResponseAsync(), () => call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers);
+        return new AsyncUnaryCall<TResponse>(call, call.ReadSingleResponseAsync());
     }
 
     public AsyncServerStreamingCall<TResponse> ServerStreamingCall<TRequest, TResponse>(string path, TRequest request, CallOptions options = default)
@@ -97,7 +104,7 @@ public sealed class GrpcChannel : IDisposable
     {
         var call = new GrpcCall<TRequest, TResponse>(this, path, options);
         call.Start(request);
-        return new AsyncServerStreamingCall<TResponse>(call, new ClientResponseStream<TRequest, TResponse>(call), () => call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers);
+        return new AsyncServerStreamingCall<TResponse>(call, new ClientResponseStream<TRequest, TResponse>(call));
     }
 
     public AsyncClientStreamingCall<TRequest, TResponse> ClientStreamingCall<TRequest, TResponse>(string path, CallOptions options = default)
@@ -106,7 +113,7 @@ public sealed class GrpcChannel : IDisposable
     {
         var call = new GrpcCall<TRequest, TResponse>(this, path, options);
         call.StartStreaming();
-        return new AsyncClientStreamingCall<TRequest, TResponse>(call, new ClientRequestStream<TRequest, TResponse>(call), call.ReadSingleResponseAsync(), () => call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers);
+        return new AsyncClientStreamingCall<TRequest, TResponse>(call, new ClientRequestStream<TRequest, TResponse>(call), call.ReadSingleResponseAsync());
     }
 
     public AsyncDuplexStreamingCall<TRequest, TResponse> DuplexStreamingCall<TRequest, TResponse>(string path, CallOptions options = default)
@@ -115,7 +122,7 @@ public sealed class GrpcChannel : IDisposable
     {
         var call = new GrpcCall<TRequest, TResponse>(this, path, options);
         call.StartStreaming();
-        return new AsyncDuplexStreamingCall<TRequest, TResponse>(call, new ClientRequestStream<TRequest, TResponse>(call), new ClientResponseStream<TRequest, TResponse>(call), () => call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers);
+        return new AsyncDuplexStreamingCall<TRequest, TResponse>(call, new ClientRequestStream<TRequest, TResponse>(call), new ClientResponseStream<TRequest, TResponse>(call));
     }
 
     /// <summary>A unary call by descriptor, awaiting just the response.</summary>

@@ -23,6 +23,9 @@ public sealed class GrpcChannelOptions
     /// <summary>Present this certificate to servers that ask for one (mutual TLS).</summary>
     public X509Certificate2? ClientCertificate { get; set; }
 
+    /// <summary>The clock call deadlines are measured with.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>A handler to send requests with instead of the channel's own; the channel does not dispose it.</summary>
     public HttpMessageHandler? HttpHandler { get; set; }
 }

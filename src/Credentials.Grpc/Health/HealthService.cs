@@ -133,7 +133,13 @@ public sealed class HealthService
         {
             lock (_lock)
             {
-                _watchers[request.Service].Remove(channel);
+                // Drop the list with its last watcher: service names come from clients.
+                var list = _watchers[request.Service];
+                list.Remove(channel);
+                if (list.Count == 0)
+                {
+                    _watchers.Remove(request.Service);
+                }
             }
         }
     }

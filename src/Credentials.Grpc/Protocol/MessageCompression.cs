@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.IO.Compression;
 
 namespace Credentials.Grpc.Protocol;
@@ -13,12 +14,18 @@ public static class MessageCompression
     /// <summary>The value of <c>grpc-accept-encoding</c>.</summary>
     public const string AcceptEncoding = "identity,gzip,deflate";
 
+    /// <summary>The smallest whole streams: header, one empty final block, trailer.</summary>
+    private static ReadOnlySpan<byte> EmptyGzip => [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 0xFF, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+    private static ReadOnlySpan<byte> EmptyZlib => [0x78, 0x9C, 3, 0, 0, 0, 0, 1];
+
     public static bool IsSupported(string encoding) =>
         encoding is Identity or Gzip or Deflate;
 
     /// <summary>
     /// Decompresses a message; throws RESOURCE_EXHAUSTED as soon as the output would exceed
-    /// <paramref name="maxSize"/>, so a small "zip bomb" cannot allocate more than the limit.
+    /// <paramref name="maxSize"/>, so a small "zip bomb" cannot allocate more than the limit,
+    /// and INTERNAL for data that is not one whole compressed stream.
     /// </summary>
     public static byte[] Decompress(string encoding, ReadOnlySequence<byte> payload, int maxSize)
     {
@@ -43,6 +50,7 @@ public static class MessageCompression
                 }
                 output.Write(buffer, 0, read);
             }
+            CheckTrailer(encoding, payload, output.GetBuffer().AsSpan(0, (int)output.Length));
         }
         catch (InvalidDataException)
         {
@@ -55,8 +63,45 @@ public static class MessageCompression
         return output.ToArray();
     }
 
+    /// <summary>
+    /// GZipStream and ZLibStream end quietly when their input stops mid-stream, handing back a
+    /// prefix of the message. A trailer that is there they check themselves (gzip: CRC-32 and
+    /// size; zlib: Adler-32), so a stream is whole when it ends with the trailer of what came
+    /// out: the size for gzip, the Adler-32 for zlib. One gzip member, as every gRPC peer writes.
+    /// Shorter than the smallest whole stream (the empty one) is a cut inside the header.
+    /// </summary>
+    private static void CheckTrailer(string encoding, ReadOnlySequence<byte> payload, ReadOnlySpan<byte> output)
+    {
+        if (payload.Length < (encoding == Gzip ? EmptyGzip.Length : EmptyZlib.Length))
+        {
+            throw new InvalidDataException("The compressed stream is truncated.");
+        }
+        Span<byte> last = stackalloc byte[4];
+        payload.Slice(payload.Length - 4).CopyTo(last);
+        var whole = encoding == Gzip
+            ? BinaryPrimitives.ReadUInt32LittleEndian(last) == (uint)output.Length
+            : BinaryPrimitives.ReadUInt32BigEndian(last) == Adler32.Compute(output);
+        if (!whole)
+        {
+            throw new InvalidDataException("The compressed stream is truncated.");
+        }
+    }
+
+    /// <summary>
+    /// Compresses a message. For no bytes at all, GZipStream and ZLibStream write nothing, which
+    /// no peer can decompress; an empty message then gets the smallest whole stream instead.
+    /// </summary>
     public static byte[] Compress(string encoding, ReadOnlySpan<byte> payload)
     {
+        if (payload.IsEmpty)
+        {
+            return encoding switch
+            {
+                Gzip => EmptyGzip.ToArray(),
+                Deflate => EmptyZlib.ToArray(),
+                _ => throw new ArgumentException($"Unsupported encoding '{encoding}'.", nameof(encoding)),
+            };
+        }
         var output = new MemoryStream();
         using (Stream compressor = encoding switch
         {

@@ -81,7 +81,8 @@ public static class MessageFrame
     public static void Write(IBufferWriter<byte> writer, IMessage message, string? encoding, int maxSize)
     {
         var size = message.CalculateSize();
-        if (encoding is not null and not MessageCompression.Identity)
+        // An empty message goes uncompressed: the flag is per message, and there is nothing to gain.
+        if (size > 0 && encoding is not null and not MessageCompression.Identity)
         {
             var compressed = MessageCompression.Compress(encoding, message.ToByteArray());
             CheckSendSize(compressed.Length, maxSize);

@@ -23,6 +23,37 @@ public static class MetadataEncoding
         }
     }
 
+    /// <summary>
+    /// Adds the entries of one received header value. A <c>-bin</c> value may hold several
+    /// comma-separated values (HTTP may join repeated headers), each decoded on its own; malformed
+    /// base64 is INVALID_ARGUMENT naming the header. A key or text value that HTTP allows but gRPC
+    /// does not is dropped: PROTOCOL-HTTP2.md forbids failing the call for it.
+    /// </summary>
+    public static void AddFromHeader(Metadata metadata, string key, string value)
+    {
+        if (!Metadata.IsValidKey(key))
+        {
+            return;
+        }
+        if (!Metadata.IsBinaryKey(key))
+        {
+            if (Metadata.IsValidTextValue(value))
+            {
+                metadata.Add(new Metadata.Entry(key, value));
+            }
+            return;
+        }
+        if (!value.Contains(',', StringComparison.Ordinal))
+        {
+            metadata.Add(FromHeader(key, value));
+            return;
+        }
+        foreach (var part in value.Split(','))
+        {
+            metadata.Add(FromHeader(key, part));
+        }
+    }
+
     /// <summary>Decodes base64 with or without padding.</summary>
     public static byte[] FromBase64(string value)
     {

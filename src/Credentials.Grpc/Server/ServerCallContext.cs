@@ -111,6 +111,10 @@ public sealed class ServerCallContext : IDisposable
         await _writeLock.WaitAsync(CancellationToken);
         try
         {
+            if (_completed)
+            {
+                throw new InvalidOperationException("Cannot send response headers: the call has already ended.");
+            }
             if (_responseStarted)
             {
                 throw new InvalidOperationException("Response headers can only be sent once per call.");
@@ -155,8 +159,14 @@ public sealed class ServerCallContext : IDisposable
         }
 
         var timeoutHeader = headers[GrpcProtocol.TimeoutHeader].ToString();
-        if (timeoutHeader.Length > 0 && GrpcTimeout.TryParse(timeoutHeader, out var timeout))
+        if (timeoutHeader.Length > 0)
         {
+            // Ignoring a malformed timeout would run the call with no deadline the client knows of.
+            if (!GrpcTimeout.TryParse(timeoutHeader, out var timeout))
+            {
+                throw new RpcException(StatusCode.Internal,
+                    "Malformed grpc-timeout header: expected at most 8 digits and a unit (H, M, S, m, u, n).");
+            }
             StartDeadline(timeout);
         }
     }
@@ -240,7 +250,7 @@ public sealed class ServerCallContext : IDisposable
     /// Sends the status: in trailers after a response, or as a Trailers-Only response when
     /// nothing was sent yet. The first call wins; the status actually sent is returned.
     /// </summary>
-    internal async Task<StatusCode> EndAsync(Status status, Metadata? trailers, Google.Rpc.Status? details, bool completeResponse)
+    internal async ValueTask<StatusCode> EndAsync(Status status, Metadata? trailers, Google.Rpc.Status? details, bool completeResponse)
     {
         await _writeLock.WaitAsync(CancellationToken.None);
         try
@@ -258,18 +268,17 @@ public sealed class ServerCallContext : IDisposable
             }
             if (_responseStarted)
             {
-                if (!response.SupportsTrailers())
+                if (_http.Features.Get<IHttpResponseTrailersFeature>()?.Trailers is not { IsReadOnly: false } responseTrailers)
                 {
                     return FinalStatus;
                 }
-                WriteStatus(status, trailers, details, response.AppendTrailer);
+                WriteStatus(status, trailers, details, responseTrailers);
             }
             else
             {
                 // Trailers-Only: one HEADERS frame with END_STREAM carries headers and status.
                 StartResponse();
-                var headers = response.Headers;
-                WriteStatus(status, trailers, details, (k, v) => headers.Append(k, v));
+                WriteStatus(status, trailers, details, response.Headers);
             }
             if (completeResponse)
             {
@@ -289,32 +298,33 @@ public sealed class ServerCallContext : IDisposable
 
     internal StatusCode FinalStatus { get; private set; }
 
-    private void WriteStatus(Status status, Metadata? exceptionTrailers, Google.Rpc.Status? details, Action<string, Microsoft.Extensions.Primitives.StringValues> add)
+    /// <summary>Writes the status and trailing metadata into the trailers, or the headers of a Trailers-Only response.</summary>
+    private void WriteStatus(Status status, Metadata? exceptionTrailers, Google.Rpc.Status? details, IHeaderDictionary target)
     {
-        add(GrpcProtocol.StatusHeader, StatusCodeStrings.Get(status.StatusCode));
+        target.Append(GrpcProtocol.StatusHeader, StatusCodeStrings.Get(status.StatusCode));
         if (status.Detail.Length > 0)
         {
-            add(GrpcProtocol.MessageHeader, PercentEncoding.Encode(status.Detail));
+            target.Append(GrpcProtocol.MessageHeader, PercentEncoding.Encode(status.Detail));
         }
         if (details is not null)
         {
             // The rich status must agree with the plain one.
             details.Code = (int)status.StatusCode;
             details.Message = status.Detail;
-            add(GrpcProtocol.StatusDetailsHeader, MetadataEncoding.ToBase64(details.ToByteArray()));
+            target.Append(GrpcProtocol.StatusDetailsHeader, MetadataEncoding.ToBase64(details.ToByteArray()));
         }
         if (_responseTrailers is not null)
         {
             foreach (var entry in _responseTrailers)
             {
-                add(entry.Key, MetadataEncoding.ToHeaderValue(entry));
+                target.Append(entry.Key, MetadataEncoding.ToHeaderValue(entry));
             }
         }
         if (exceptionTrailers is not null)
         {
             foreach (var entry in exceptionTrailers)
             {
-                add(entry.Key, MetadataEncoding.ToHeaderValue(entry));
+                target.Append(entry.Key, MetadataEncoding.ToHeaderValue(entry));
             }
         }
     }
@@ -346,7 +356,7 @@ public sealed class ServerCallContext : IDisposable
                 {
                     continue;
                 }
-                metadata.Add(MetadataEncoding.FromHeader(header.Key, value));
+                MetadataEncoding.AddFromHeader(metadata, header.Key, value);
             }
         }
         return metadata;
