@@ -116,7 +116,7 @@ public sealed class GrpcServer
                 _logger.LogWarning("{Method} failed: {Status}", method.Path, status);
             }
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when ((e is OperationCanceledException or IOException) && http.RequestAborted.IsCancellationRequested)
         {
             status = new Status(StatusCode.Cancelled, "Call cancelled by the client.");
         }

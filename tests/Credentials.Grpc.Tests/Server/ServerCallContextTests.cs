@@ -3,6 +3,7 @@ using Credentials.Grpc.Protocol;
 using Credentials.Grpc.Server;
 using Credentials.Grpc.Tests.Support;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Credentials.Grpc.Tests.Server;
 
@@ -183,6 +184,41 @@ public sealed class ServerCallContextTests : IClassFixture<GrpcServerFixture>
 
         await cancelled.Task;
         Assert.Equal(StatusCode.Cancelled, call.GetStatus().StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/grpc.testing.TestService/StreamingInputCall")]
+    [InlineData("/grpc.testing.TestService/FullDuplexCall")]
+    public async Task ClientResetsStream_CallIsCountedCancelledNotUnknown(string path)
+    {
+        var method = _server.Services.GetRequiredService<GrpcServer>().Methods.Single(m => m.Path == path);
+        var before = method.GetStatusCounts().Sum(c => c.Count);
+        if (path.EndsWith("FullDuplexCall", StringComparison.Ordinal))
+        {
+            // The server is writing a long stream when the client goes away.
+            var request = new global::Grpc.Testing.StreamingOutputCallRequest();
+            request.ResponseParameters.Add(Enumerable.Range(0, 200).Select(_ => new global::Grpc.Testing.ResponseParameters { Size = 64 * 1024 }));
+            var duplex = _server.Channel.DuplexStreamingCall<global::Grpc.Testing.StreamingOutputCallRequest, global::Grpc.Testing.StreamingOutputCallResponse>(path);
+            await duplex.RequestStream.WriteAsync(request);
+            Assert.True(await duplex.ResponseStream.MoveNext());
+            duplex.Dispose();
+        }
+        else
+        {
+            // The server is reading the request stream when the client goes away.
+            var call = _server.Channel.ClientStreamingCall<global::Grpc.Testing.StreamingInputCallRequest, global::Grpc.Testing.StreamingInputCallResponse>(path);
+            await call.RequestStream.WriteAsync(new global::Grpc.Testing.StreamingInputCallRequest());
+            call.Dispose();
+        }
+
+        // The server ends the call when it sees the reset; wait (bounded) for its count.
+        for (var i = 0; i < 500 && method.GetStatusCounts().Sum(c => c.Count) == before; i++)
+        {
+            await Task.Delay(10);
+        }
+        var counts = method.GetStatusCounts().ToDictionary(c => c.Status, c => c.Count);
+        Assert.False(counts.ContainsKey(StatusCode.Unknown), "a client reset must not count as UNKNOWN");
+        Assert.True(counts.GetValueOrDefault(StatusCode.Cancelled) >= 1);
     }
 
     private Task<DateTime> RecordDeadline()
