@@ -83,17 +83,25 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>Calls a credentials.v1 method ("CommitteeService/GetCommittee") with an optional token.</summary>
-    public async Task<TResponse> CallAsync<TRequest, TResponse>(string method, TRequest request, string? token)
+    public async Task<TResponse> CallAsync<TRequest, TResponse>(string method, TRequest request, string? token, Metadata? headers = null)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse> =>
+        (await CallWithHeadersAsync<TRequest, TResponse>(method, request, token, headers)).Response;
+
+    /// <summary>As <see cref="CallAsync"/>, also returning the response headers.</summary>
+    public async Task<(TResponse Response, Metadata Headers)> CallWithHeadersAsync<TRequest, TResponse>(string method, TRequest request, string? token,
+        Metadata? headers = null)
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>
     {
-        var headers = new Metadata();
+        headers ??= [];
         if (token is not null)
         {
             headers.Add("authorization", "Bearer " + token);
         }
         using var call = _channel.UnaryCall<TRequest, TResponse>("/credentials.v1." + method, request, new CallOptions(headers));
-        return await call.ResponseAsync;
+        var response = await call.ResponseAsync;
+        return (response, await call.ResponseHeadersAsync);
     }
 
     public async ValueTask DisposeAsync()

@@ -89,6 +89,7 @@ public sealed class GrpcServer
         http.Response.ContentType = GrpcProtocol.ContentType;
         http.Response.Headers[GrpcProtocol.AcceptEncodingHeader] = MessageCompression.AcceptEncoding;
         using var call = new ServerCallContext(http, method, _options);
+        ServerCallContext.Current = call;
         Status status;
         Metadata? trailers = null;
         Google.Rpc.Status? details = null;

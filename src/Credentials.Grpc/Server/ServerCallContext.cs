@@ -13,6 +13,7 @@ namespace Credentials.Grpc.Server;
 /// </summary>
 public sealed class ServerCallContext : IDisposable
 {
+    private static readonly AsyncLocal<ServerCallContext?> CurrentCall = new();
     private readonly HttpContext _http;
     private readonly GrpcServerOptions _options;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -33,6 +34,16 @@ public sealed class ServerCallContext : IDisposable
         _options = options;
         Method = method;
         CancellationToken = http.RequestAborted;
+    }
+
+    /// <summary>
+    /// The call whose handler is running on this async flow, or null outside a call: for code far
+    /// from the handler (an audit trail, a log scope), like IHttpContextAccessor.
+    /// </summary>
+    public static ServerCallContext? Current
+    {
+        get => CurrentCall.Value;
+        internal set => CurrentCall.Value = value;
     }
 
     /// <summary>The method being called.</summary>

@@ -37,6 +37,8 @@ public static class AdminCommands
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         var arguments = Arguments.Parse(args);
+        using var audit = Security.AuditTrail.Begin(Environment.UserName is { Length: > 0 } user ? $"admin:{user}" : "admin",
+            "credentials-server " + string.Join(' ', arguments.Positional));
         try
         {
             return arguments.Positional switch

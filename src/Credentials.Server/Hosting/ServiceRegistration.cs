@@ -2,6 +2,7 @@ using Credentials.Core.Identity;
 using Credentials.Core.Policy;
 using Credentials.Grpc.Server;
 using Credentials.Server.Admin;
+using Credentials.Server.Audit;
 using Credentials.Server.Certificates;
 using Credentials.Server.Committees;
 using Credentials.Server.Diagnostics;
@@ -24,7 +25,8 @@ public static class ServiceRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => DataDirectory.Prepare(options.DataDir));
         services.AddSingleton(sp => Database.Open(sp.GetRequiredService<DataDirectory>().Root));
-        services.AddSingleton<StoreWriter>();
+        services.AddSingleton(sp => new StoreWriter(sp.GetRequiredService<Database>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<StoreWriter>>()) { AuditSource = AuditTrail.Current });
         services.AddSingleton(configuration.GetSection("Policy").Get<PolicyProfile>() ?? new PolicyProfile());
         services.AddSingleton<PrincipalAdmin>();
         services.AddSingleton(configuration.GetSection("Keys").Get<KeysOptions>() ?? new KeysOptions());
@@ -35,11 +37,13 @@ public static class ServiceRegistration
         services.AddSingleton<SerialAllocator>();
         services.AddSingleton<CertificateIssuer>();
 
+        services.AddSingleton<IServerCallFilter, RequestIdFilter>();
         services.AddSingleton<IServerCallFilter, AuthenticationFilter>();
         services.AddGrpcServer(grpc => grpc.ExceptionMapper = DomainErrors.Map);
         services.AddGrpcService<DiagnosticsService>(DiagnosticsReflection.Descriptor.Services[0]);
         services.AddGrpcService<CommitteeService>(CommitteesReflection.Descriptor.Services[0]);
         services.AddGrpcService<CertificateService>(CertificatesReflection.Descriptor.Services[0]);
+        services.AddGrpcService<AuditService>(AuditReflection.Descriptor.Services[0]);
         return services;
     }
 }

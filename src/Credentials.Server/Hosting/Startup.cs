@@ -13,6 +13,7 @@ public static class Startup
     /// </summary>
     public static async Task InitializeAsync(IServiceProvider services, TextWriter console)
     {
+        using var audit = Security.AuditTrail.Begin("init", "startup");
         await services.GetRequiredService<KeyManagement>().EnsureKeyAsync("init");
         var admin = services.GetRequiredService<PrincipalAdmin>();
         var token = await admin.EnsureAuthorityAsync(services.GetRequiredService<Database>());

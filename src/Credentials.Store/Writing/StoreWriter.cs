@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Credentials.Store.Audit;
 using Credentials.Store.Ledger;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -45,6 +46,13 @@ public sealed class StoreWriter : IAsyncDisposable
     public (long Groups, long Units, TimeSpan BusyTime) Statistics =>
         (Interlocked.Read(ref _groups), Interlocked.Read(ref _units), TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks)));
 
+    /// <summary>
+    /// Who is writing, read on the caller's flow when a write is queued (the current call, or an
+    /// admin command). Each unit that has one gets an audit record in its own savepoint: the record
+    /// exists exactly when the write does.
+    /// </summary>
+    public Func<AuditEntry?>? AuditSource { get; set; }
+
     /// <summary>Raised on the writer thread after each group: true when it committed, false when the store refused it.</summary>
     public event Action<bool>? GroupCommitted;
 
@@ -55,7 +63,7 @@ public sealed class StoreWriter : IAsyncDisposable
     /// </summary>
     public async Task<T> ExecuteAsync<T>(Func<WriteTransaction, T> work, CancellationToken cancellationToken = default)
     {
-        var item = new WorkItem<T>(work);
+        var item = new WorkItem<T>(work, AuditSource?.Invoke());
         await _queue.Writer.WriteAsync(item, cancellationToken);
         return await item.Task;
     }
@@ -91,7 +99,14 @@ public sealed class StoreWriter : IAsyncDisposable
                 _ledger.BeginUnit();
                 try
                 {
+                    var firstEvent = _ledger.Size;
                     item.Run(context);
+                    if (item.Audit is { } audit)
+                    {
+                        var appended = _ledger.Size > firstEvent;
+                        AuditRepository.Insert(_connection, transaction, audit, now,
+                            appended ? firstEvent : null, appended ? _ledger.Size - 1 : null);
+                    }
                     transaction.Release("unit");
                 }
                 catch (SqliteException e) when (StoreUnavailableException.IsUnavailable(e))
@@ -149,8 +164,10 @@ public sealed class StoreWriter : IAsyncDisposable
         _connection.Dispose();
     }
 
-    private abstract class WorkItem
+    private abstract class WorkItem(AuditEntry? audit)
     {
+        public AuditEntry? Audit { get; } = audit;
+
         public abstract void Run(WriteTransaction context);
 
         public abstract void Fail(Exception error);
@@ -158,7 +175,7 @@ public sealed class StoreWriter : IAsyncDisposable
         public abstract void Complete();
     }
 
-    private sealed class WorkItem<T>(Func<WriteTransaction, T> work) : WorkItem
+    private sealed class WorkItem<T>(Func<WriteTransaction, T> work, AuditEntry? audit) : WorkItem(audit)
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;

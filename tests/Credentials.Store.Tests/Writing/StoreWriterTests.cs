@@ -47,6 +47,26 @@ public class StoreWriterTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_WithAuditSource_RecordsExactlyTheCommittedUnits()
+    {
+        await using var store = new StoreFixture();
+        store.Writer.AuditSource = () => new Store.Audit.AuditEntry("dl-s01", "committee", "/m", "127.0.0.1", "req-1");
+
+        await store.Writer.ExecuteAsync(tx => tx.Ledger.Append(Event("A"), "dl-s01"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.Writer.ExecuteAsync<long>(tx =>
+        {
+            tx.Ledger.Append(Event("B"), "dl-s01");
+            throw new InvalidOperationException("refused");
+        }));
+        await store.Writer.ExecuteAsync(_ => 0);
+
+        using var connection = store.Database.OpenReader();
+        var rows = connection.Query<(string RequestId, long? FirstEvent, long? LastEvent)>(
+            "SELECT request_id, first_event, last_event FROM audit_log ORDER BY id").ToList();
+        Assert.Equal([("req-1", 0L, 0L), ("req-1", null, null)], rows);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_AfterRestart_EverythingAcknowledgedIsThere()
     {
         await using var store = new StoreFixture();

@@ -1,0 +1,69 @@
+using System.Globalization;
+using Credentials.Core.Principals;
+using Credentials.Core.Validation;
+using Credentials.Grpc.Server;
+using Credentials.Server.Common;
+using Credentials.Server.Security;
+using Credentials.Store;
+using Credentials.Store.Audit;
+using Credentials.V1;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Credentials.Server.Audit;
+
+/// <summary>credentials.v1.AuditService: the authority reads who wrote what, when and from where.</summary>
+public sealed class AuditService(Database database)
+{
+    [Authorize(Role.Authority)]
+    public Task<ListAuditRecordsResponse> ListAuditRecords(ListAuditRecordsRequest request, ServerCallContext context)
+    {
+        var violations = new Violations();
+        var pageSize = Paging.PageSize(request.PageSize, violations);
+        var principal = Text.Normalize(request.Principal);
+        violations.AddIf("principal", Text.Check(principal, 0, 100));
+        violations.AddIf("method", Text.Check(request.Method, 0, 200));
+        var from = request.StartTime?.ToDateTimeOffset();
+        var until = request.EndTime?.ToDateTimeOffset();
+        var filters = $"{principal}|{request.Method}|{from?.ToUnixTimeMilliseconds()}|{until?.ToUnixTimeMilliseconds()}";
+        var after = Paging.After(request.PageToken, filters, violations);
+        var beforeId = 0L;
+        if (after.Length > 0 && !long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out beforeId))
+        {
+            violations.Add("page_token", "is not a token from a previous page of this list with the same filters");
+        }
+        violations.ThrowIfAny();
+
+        using var connection = database.OpenReader();
+        var page = AuditRepository.List(connection, beforeId, pageSize + 1, principal, request.Method, from, until);
+        var response = new ListAuditRecordsResponse();
+        response.Records.AddRange(page.Take(pageSize).Select(ToProto));
+        if (page.Count > pageSize)
+        {
+            response.NextPageToken = Paging.Token(page[pageSize - 1].Id.ToString(CultureInfo.InvariantCulture), filters);
+        }
+        return Task.FromResult(response);
+    }
+
+    private static V1.AuditRecord ToProto(Store.Audit.AuditRecord record)
+    {
+        var proto = new V1.AuditRecord
+        {
+            Id = record.Id,
+            Time = Timestamp.FromDateTimeOffset(record.At),
+            Principal = record.Principal,
+            Role = record.Role,
+            Method = record.Method,
+            ClientAddress = record.ClientAddress,
+            RequestId = record.RequestId,
+        };
+        if (record.FirstEvent is { } first)
+        {
+            proto.FirstEvent = first;
+        }
+        if (record.LastEvent is { } last)
+        {
+            proto.LastEvent = last;
+        }
+        return proto;
+    }
+}
