@@ -6,6 +6,7 @@ using Credentials.Server.Certificates;
 using Credentials.Server.Committees;
 using Credentials.Server.Diagnostics;
 using Credentials.Server.Errors;
+using Credentials.Server.Integrity;
 using Credentials.Server.Keys;
 using Credentials.Server.Security;
 using Credentials.Store;
@@ -40,6 +41,7 @@ public static class ServiceRegistration
         services.AddGrpcService<DiagnosticsService>(DiagnosticsReflection.Descriptor.Services[0]);
         services.AddGrpcService<CommitteeService>(CommitteesReflection.Descriptor.Services[0]);
         services.AddGrpcService<CertificateService>(CertificatesReflection.Descriptor.Services[0]);
+        services.AddGrpcService<IntegrityService>(IntegrityReflection.Descriptor.Services[0]);
         return services;
     }
 }
