@@ -91,10 +91,7 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
         var today = ChinaCalendar.Today(time);
         var violations = new Violations();
         var number = MisconductRules.ValidateDocument(request.DocumentType, request.DocumentNumber, "", today, violations);
-        if (!Enum.IsDefined(request.Role))
-        {
-            violations.Add("role", "must be a defined subject role or unspecified");
-        }
+        CheckDefined(request.Role, "role", violations);
         violations.ThrowIfAny();
 
         using var connection = database.OpenReader();
@@ -119,18 +116,9 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
         var caller = context.RequireCaller();
         var violations = new Violations();
         var pageSize = Paging.PageSize(request.PageSize, violations);
-        if (!Enum.IsDefined(request.Role))
-        {
-            violations.Add("role", "must be a defined subject role or unspecified");
-        }
-        if (!Enum.IsDefined(request.Type))
-        {
-            violations.Add("type", "must be a defined misconduct type or unspecified");
-        }
-        if (!Enum.IsDefined(request.State))
-        {
-            violations.Add("state", "must be a defined misconduct state or unspecified");
-        }
+        CheckDefined(request.Role, "role", violations);
+        CheckDefined(request.Type, "type", violations);
+        CheckDefined(request.State, "state", violations);
         var code = CommitteeCode.Normalize(request.CommitteeCode);
         if (code.Length > 0)
         {
@@ -167,6 +155,16 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
             response.NextPageToken = Paging.Token(page[pageSize - 1].Id, filters);
         }
         return Task.FromResult(response);
+    }
+
+    /// <summary>Filters take any defined value, unspecified meaning all.</summary>
+    private static void CheckDefined<TEnum>(TEnum value, string field, Violations violations)
+        where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+        {
+            violations.Add(field, $"must be a defined {typeof(TEnum).Name} value or unspecified");
+        }
     }
 
     private static DateOnly? OptionalDate(Google.Type.Date? date, string field, Violations violations)
