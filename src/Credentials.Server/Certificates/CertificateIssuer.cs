@@ -1,8 +1,10 @@
 using Credentials.Core.Certificates;
 using Credentials.Core.Envelopes;
 using Credentials.Core.Identity;
+using Credentials.Core.Integrity;
 using Credentials.Core.Policy;
 using Credentials.Core.Principals;
+using Credentials.Core.Time;
 using Credentials.Core.Validation;
 using Credentials.Server.Common;
 using Credentials.Server.Keys;
@@ -10,9 +12,11 @@ using Credentials.Store;
 using Credentials.Store.Certificates;
 using Credentials.Store.Committees;
 using Credentials.Store.Idempotency;
+using Credentials.Store.Integrity;
 using Credentials.Store.Keys;
 using Credentials.Store.Writing;
 using Credentials.V1;
+using Microsoft.Data.Sqlite;
 using Committee = Credentials.Core.Committees.Committee;
 
 namespace Credentials.Server.Certificates;
@@ -32,6 +36,9 @@ public sealed class CertificateIssuer(
     PolicyProfile policy,
     TimeProvider time)
 {
+    /// <summary>ErrorInfo reason of an issuance refused for an active applicant misconduct record.</summary>
+    public const string ActiveMisconductRecord = "ACTIVE_MISCONDUCT_RECORD";
+
     /// <summary>Below this many items, signing in parallel costs more than it saves.</summary>
     private const int ParallelSigningThreshold = 8;
 
@@ -54,10 +61,16 @@ public sealed class CertificateIssuer(
         }
         var committee = ReadCommittee(request.CommitteeCode);
         var holderDigests = request.Items.Select(i => digests.Lookup(i.Content.DocumentType, i.Content.DocumentNumber)).ToArray();
-        var problems = CheckCommittee(committee, request.Items);
+        List<RuleViolation> problems;
+        string? recordId;
+        using (var connection = database.OpenReader())
+        {
+            (problems, recordId) = CheckMisconductRecords(connection, null, request.Items, holderDigests, ChinaCalendar.Today(time));
+        }
+        problems.AddRange(CheckCommittee(committee, request.Items));
         problems.AddRange(CheckDuplicatesInBatch(request.Items, holderDigests));
         problems.AddRange(CheckPassRate(request.Items, request.ReviewedCount));
-        ThrowIfAny(problems);
+        ThrowIfAny(problems, recordId);
 
         // One retry: if the signing key was rotated or compromised while we signed, sign again with the new one.
         for (var attempt = 0; ; attempt++)
@@ -104,7 +117,7 @@ public sealed class CertificateIssuer(
         return [.. prepared];
     }
 
-    private static IReadOnlyList<string> Commit(WriteTransaction tx, Request request, List<Prepared> prepared)
+    private IReadOnlyList<string> Commit(WriteTransaction tx, Request request, List<Prepared> prepared)
     {
         var previous = IdempotencyRepository.Find(tx.Connection, request.Caller.Name, request.Method, request.RequestId, tx.Transaction);
         if (RequestIds.Replay(previous, request.RequestHash, request.RequestId) is { } replayed)
@@ -113,7 +126,9 @@ public sealed class CertificateIssuer(
         }
         var committee = CommitteeRepository.Get(tx.Connection, request.CommitteeCode, tx.Transaction)
             ?? throw new NotFoundException("committee", request.CommitteeCode);
-        var problems = CheckCommittee(committee, request.Items);
+        var (problems, recordId) = CheckMisconductRecords(tx.Connection, tx.Transaction, request.Items,
+            prepared.Select(p => p.HolderDigest).ToArray(), ChinaCalendar.DateOf(tx.Now));
+        problems.AddRange(CheckCommittee(committee, request.Items));
         foreach (var item in prepared)
         {
             var content = item.Item.Content;
@@ -123,7 +138,7 @@ public sealed class CertificateIssuer(
                     $"The holder already has a {content.Level} title of {content.ReviewYear} (同一年度不得取得不同系列、不同专业的同级职称)."));
             }
         }
-        ThrowIfAny(problems);
+        ThrowIfAny(problems, recordId);
         if (!SigningKeyRepository.IsActive(tx.Connection, prepared[0].KeyId, tx.Transaction))
         {
             throw new SigningKeyChangedException(prepared[0].KeyId);
@@ -145,6 +160,36 @@ public sealed class CertificateIssuer(
         IdempotencyRepository.Insert(tx.Connection, tx.Transaction, request.Caller.Name, request.Method, request.RequestId,
             request.RequestHash, string.Join(',', numbers), tx.Now);
         return numbers;
+    }
+
+    /// <summary>
+    /// Holders with an active applicant record (诚信档案) are refused while the profile's switch is on,
+    /// and their problems come first; returns them and the first such record's id. Only applicant
+    /// records bar a title: 职称评审监管暂行办法 (2024) bars an applicant recorded for an untrue
+    /// declaration from applying while the record is active, and the profile extends that to
+    /// every applicant record; records of experts and staff concern the reviews they worked on
+    /// (Shanxi 2024 四(四)), not their own titles.
+    /// </summary>
+    private (List<RuleViolation> Problems, string? FirstRecordId) CheckMisconductRecords(SqliteConnection connection, SqliteTransaction? transaction,
+        IReadOnlyList<Item> items, byte[][] holderDigests, DateOnly today)
+    {
+        var problems = new List<RuleViolation>();
+        string? first = null;
+        if (!policy.RefuseIssuanceWithActiveRecord)
+        {
+            return (problems, first);
+        }
+        var earliestActive = MisconductWindow.EarliestActiveDecision(today, policy.MisconductRecordYears);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (IntegrityRepository.FindActive(connection, holderDigests[i], SubjectRole.Applicant, earliestActive, transaction) is { } id)
+            {
+                first ??= id;
+                problems.Add(new RuleViolation(items[i].Subject, ActiveMisconductRecord,
+                    $"The holder has an active misconduct record {id} in the integrity record (诚信档案); no title is issued while it is active."));
+            }
+        }
+        return (problems, first);
     }
 
     private static List<RuleViolation> CheckCommittee(Committee committee, IReadOnlyList<Item> items) =>
@@ -183,7 +228,8 @@ public sealed class CertificateIssuer(
         }
     }
 
-    private static void ThrowIfAny(List<RuleViolation> problems)
+    /// <summary>Throws for the problems; ErrorInfo names the first subject and, when the first problem is a misconduct record, its id.</summary>
+    private static void ThrowIfAny(List<RuleViolation> problems, string? recordId)
     {
         if (problems.Count == 0)
         {
@@ -193,7 +239,12 @@ public sealed class CertificateIssuer(
         var message = problems.Count == 1
             ? first.Description
             : $"{problems.Count} problems; nothing was issued. {first.Subject}: {first.Description}";
-        throw new RuleViolationException(first.Reason, message, new Dictionary<string, string> { ["subject"] = first.Subject }, problems);
+        var metadata = new Dictionary<string, string> { ["subject"] = first.Subject };
+        if (first.Reason == ActiveMisconductRecord && recordId is not null)
+        {
+            metadata["record_id"] = recordId;
+        }
+        throw new RuleViolationException(first.Reason, message, metadata, problems);
     }
 
     private Committee ReadCommittee(string code)

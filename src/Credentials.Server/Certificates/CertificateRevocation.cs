@@ -38,8 +38,11 @@ public static class CertificateRevocation
         return (revocation, effective ?? today);
     }
 
-    /// <summary>Revokes inside <paramref name="tx"/>: final, once; NOT_FOUND or FAILED_PRECONDITION otherwise.</summary>
-    public static StoredCertificate Revoke(WriteTransaction tx, string number, Revocation revocation, DateOnly effectiveDate, string actor, string fieldPrefix)
+    /// <summary>
+    /// Revokes inside <paramref name="tx"/>: final, once; NOT_FOUND or FAILED_PRECONDITION otherwise.
+    /// <paramref name="effectiveDateField"/> is the request field blamed when the date is before the qualification date.
+    /// </summary>
+    public static StoredCertificate Revoke(WriteTransaction tx, string number, Revocation revocation, DateOnly effectiveDate, string actor, string effectiveDateField)
     {
         var stored = CertificateRepository.Get(tx.Connection, number, tx.Transaction) ?? throw new NotFoundException("certificate", number);
         if (stored.Revocation is not null)
@@ -50,7 +53,7 @@ public static class CertificateRevocation
         var document = CertificateDocument.Parser.ParseFrom(LedgerEvent.Parser.ParseFrom(stored.IssuingEvent).CertificateIssued.Envelope.Payload);
         if (Dates.ToDateOnly(document.QualificationDate) is { } qualified && effectiveDate < qualified)
         {
-            throw new InvalidRequestException(fieldPrefix + "effective_date", $"must not be before the qualification date {Dates.ToIso(qualified)}");
+            throw new InvalidRequestException(effectiveDateField, $"must not be before the qualification date {Dates.ToIso(qualified)} of certificate {number}");
         }
         var recorded = revocation.Clone();
         recorded.EffectiveDate = Dates.ToProto(effectiveDate);

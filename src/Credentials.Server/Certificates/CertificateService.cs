@@ -137,7 +137,7 @@ public sealed class CertificateService(Database database, StoreWriter writer, Ce
         violations.ThrowIfAny();
         CommitteeService.EnsureOwnCommittee(caller, number!.CommitteeCode);
 
-        await writer.ExecuteAsync(tx => CertificateRevocation.Revoke(tx, number.Number, revocation, effective, caller.Name, "revocation."), context.CancellationToken);
+        await writer.ExecuteAsync(tx => CertificateRevocation.Revoke(tx, number.Number, revocation, effective, caller.Name, "revocation.effective_date"), context.CancellationToken);
         return new RevokeCertificateResponse { Certificate = Read(number.Number) };
     }
 

@@ -7,6 +7,7 @@ using Credentials.Server.Certificates;
 using Credentials.Server.Committees;
 using Credentials.Server.Diagnostics;
 using Credentials.Server.Errors;
+using Credentials.Server.Integrity;
 using Credentials.Server.Keys;
 using Credentials.Server.Security;
 using Credentials.Store;
@@ -44,6 +45,7 @@ public static class ServiceRegistration
         services.AddGrpcService<CommitteeService>(CommitteesReflection.Descriptor.Services[0]);
         services.AddGrpcService<CertificateService>(CertificatesReflection.Descriptor.Services[0]);
         services.AddGrpcService<AuditService>(AuditReflection.Descriptor.Services[0]);
+        services.AddGrpcService<IntegrityService>(IntegrityReflection.Descriptor.Services[0]);
         return services;
     }
 }

@@ -86,6 +86,10 @@ public static class CertificateRepository
             """,
             new { holderDigest, reviewYear, level = (int)level }, transaction);
 
+    /// <summary>The holder digest (HolderDigests.Lookup) of a certificate, or null when there is no such certificate.</summary>
+    public static byte[]? HolderDigest(SqliteConnection connection, string number, SqliteTransaction? transaction = null) =>
+        connection.QuerySingleOrDefault<byte[]>("SELECT holder_digest FROM certificates WHERE number = @number", new { number }, transaction);
+
     /// <summary>The highest serial a committee used in a review year (0 if none).</summary>
     public static int MaxSerial(SqliteConnection connection, string committeeCode, int reviewYear) =>
         connection.ExecuteScalar<int>(
