@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Credentials.Server.Tests;
 
@@ -25,8 +26,9 @@ public sealed class TestServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly GrpcChannel _channel;
 
-    private TestServer(TempDirectory directory, WebApplication app, FakeTimeProvider time, Uri address)
+    private TestServer(TempDirectory directory, WebApplication app, FakeTimeProvider time, Uri address, CapturingLoggerProvider logs)
     {
+        Logs = logs;
         _directory = directory;
         _app = app;
         Time = time;
@@ -35,6 +37,9 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>Every log entry of the server, at every level.</summary>
+    public CapturingLoggerProvider Logs { get; } = new();
 
     public Uri Address { get; }
 
@@ -50,12 +55,17 @@ public sealed class TestServer : IAsyncDisposable
         var directory = new TempDirectory();
         var time = new FakeTimeProvider(now ?? new DateTimeOffset(2024, 12, 20, 2, 0, 0, TimeSpan.Zero));
         string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", directory.Path, .. extraArgs];
-        var app = ServerHost.Build(args, builder => builder.Services.AddSingleton<TimeProvider>(time));
+        var logs = new CapturingLoggerProvider();
+        var app = ServerHost.Build(args, builder =>
+        {
+            builder.Services.AddSingleton<TimeProvider>(time);
+            builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace).AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace);
+        });
         var console = new StringWriter();
         await Startup.InitializeAsync(app.Services, console);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var server = new TestServer(directory, app, time, new Uri(address));
+        var server = new TestServer(directory, app, time, new Uri(address), logs);
         server.AuthorityToken = console.ToString().Split(' ', '\n').Single(AccessToken.IsWellFormed);
         return server;
     }
