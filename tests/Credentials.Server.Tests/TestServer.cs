@@ -114,6 +114,39 @@ public sealed class TestServer : IAsyncDisposable
         return (response, await call.ResponseHeadersAsync);
     }
 
+    /// <summary>
+    /// A call with raw header values our client would refuse to send (any text, sent as UTF-8
+    /// bytes) and an empty request message; returns the gRPC status and its BadRequest, if any.
+    /// </summary>
+    public async Task<(Grpc.StatusCode Status, Google.Rpc.BadRequest? BadRequest)> RawCallAsync(string method, params (string Name, string Value)[] headers)
+    {
+        using var handler = new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8 };
+        using var client = new HttpClient(handler);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Address, "/credentials.v1." + method))
+        {
+            Version = System.Net.HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent([0, 0, 0, 0, 0]),
+        };
+        request.Content.Headers.TryAddWithoutValidation("content-type", "application/grpc");
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        using var response = await client.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+        var all = response.Headers.Concat(response.TrailingHeaders).ToDictionary(h => h.Key, h => h.Value.First(), StringComparer.OrdinalIgnoreCase);
+        var status = all.TryGetValue("grpc-status", out var code) ? (Grpc.StatusCode)int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) : Grpc.StatusCode.Unknown;
+        Google.Rpc.BadRequest? badRequest = null;
+        if (all.TryGetValue("grpc-status-details-bin", out var details))
+        {
+            var rich = Google.Rpc.Status.Parser.ParseFrom(Grpc.Protocol.MetadataEncoding.FromBase64(details));
+            badRequest = rich.Details.FirstOrDefault(d => d.Is(Google.Rpc.BadRequest.Descriptor))?.Unpack<Google.Rpc.BadRequest>();
+        }
+        return (status, badRequest);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _channel.Dispose();

@@ -36,13 +36,19 @@ public static class CommitteeRules
         {
             violations.Add(prefix + "levels", "must have 1 to 5 entries");
         }
-        else if (committee.Levels.Any(l => !Enum.IsDefined(l) || l == TitleLevel.Unspecified))
+        else
         {
-            violations.Add(prefix + "levels", "must be defined title levels");
-        }
-        else if (committee.Levels.Distinct().Count() != committee.Levels.Count)
-        {
-            violations.Add(prefix + "levels", "must be distinct");
+            for (var i = 0; i < committee.Levels.Count; i++)
+            {
+                if (!Enum.IsDefined(committee.Levels[i]) || committee.Levels[i] == TitleLevel.Unspecified)
+                {
+                    violations.Add($"{prefix}levels[{i}]", "must be a defined title level");
+                }
+            }
+            if (committee.Levels.Distinct().Count() != committee.Levels.Count)
+            {
+                violations.Add(prefix + "levels", "must be distinct");
+            }
         }
         if (committee.AccreditedUntil < committee.AccreditedFrom)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Credentials.Core.Principals;
+using Credentials.Core.Time;
 using Credentials.Core.Validation;
 using Credentials.Grpc.Server;
 using Credentials.Server.Common;
@@ -22,8 +23,8 @@ public sealed class AuditService(Database database)
         var principal = Text.Normalize(request.Principal);
         violations.AddIf("principal", Text.Check(principal, 0, 100));
         violations.AddIf("method", Text.Check(request.Method, 0, 200));
-        var from = request.StartTime?.ToDateTimeOffset();
-        var until = request.EndTime?.ToDateTimeOffset();
+        var from = Timestamps.Read(request.StartTime, "start_time", violations);
+        var until = Timestamps.Read(request.EndTime, "end_time", violations);
         var filters = $"{principal}|{request.Method}|{from?.ToUnixTimeMilliseconds()}|{until?.ToUnixTimeMilliseconds()}";
         var after = Paging.After(request.PageToken, filters, violations);
         var beforeId = 0L;

@@ -1,12 +1,14 @@
+using Credentials.Core.Validation;
 using Credentials.Grpc;
 using Credentials.Grpc.Server;
 
 namespace Credentials.Server.Security;
 
 /// <summary>
-/// Every call has a request id: the client's <c>x-request-id</c> header when it sends a valid one
-/// (1 to 64 of A-Z a-z 0-9 - _ . :), otherwise a new one. It is echoed in the response headers and
-/// recorded in the audit trail, so a caller and an operator can talk about the same call.
+/// Every call has a request id: the client's <c>x-request-id</c> header (1 to 64 of A-Z a-z 0-9
+/// - _ . :; anything else is INVALID_ARGUMENT naming the header), or a new one when it sends none.
+/// It is echoed in the response headers and recorded in the audit trail, so a caller and an
+/// operator can talk about the same call.
 /// </summary>
 public sealed class RequestIdFilter : IServerCallFilter
 {
@@ -15,8 +17,21 @@ public sealed class RequestIdFilter : IServerCallFilter
 
     public ValueTask OnCallStartingAsync(ServerCallContext context)
     {
-        var sent = context.RequestHeaders.GetValue(Header);
-        var id = sent is not null && Common.RequestIds.Check(sent) is null ? sent : Guid.NewGuid().ToString("N");
+        // The raw header: the gRPC layer drops text metadata it cannot carry, and a bad id must be refused, not replaced.
+        var sent = context.GetHttpContext().Request.Headers[Header];
+        var id = Guid.NewGuid().ToString("N");
+        if (sent.Count > 1)
+        {
+            throw new InvalidRequestException(Header, "must be sent once");
+        }
+        if (sent.Count == 1)
+        {
+            id = sent[0] ?? "";
+            if (Common.RequestIds.Check(id) is { } error)
+            {
+                throw new InvalidRequestException(Header, error);
+            }
+        }
         context.UserState[Key] = id;
         context.ResponseHeaders.Add(Header, id);
         return ValueTask.CompletedTask;

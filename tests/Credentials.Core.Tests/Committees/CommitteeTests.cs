@@ -72,7 +72,7 @@ public class CommitteeTests
 
         Assert.Equal(
             ["committee.code", "committee.name", "committee.organizer", "committee.region", "committee.series",
-             "committee.specialties", "committee.levels", "committee.accredited_until"],
+             "committee.specialties", "committee.levels[0]", "committee.accredited_until"],
             violations.Items.Select(v => v.Field));
     }
 }

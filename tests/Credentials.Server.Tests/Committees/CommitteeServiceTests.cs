@@ -95,7 +95,7 @@ public sealed class CommitteeServiceTests : IAsyncLifetime
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         var fields = error.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field).ToList();
-        Assert.Equal(["request_id", "committee.accredited_from", "committee.code", "committee.levels"], fields);
+        Assert.Equal(["request_id", "committee.accredited_from", "committee.code", "committee.levels[2]"], fields);
         using var connection = _server.Services.GetRequiredService<Database>().OpenReader();
         Assert.Equal(0, connection.ExecuteScalar<long>("SELECT COUNT(*) FROM committees"));
         Assert.Equal(0, connection.ExecuteScalar<long>($"SELECT COUNT(*) FROM ledger_events WHERE type = {(int)LedgerEventType.CommitteeAccredited}"));
