@@ -54,7 +54,9 @@ public sealed class TestServer : IAsyncDisposable
     {
         var directory = new TempDirectory();
         var time = new FakeTimeProvider(now ?? new DateTimeOffset(2024, 12, 20, 2, 0, 0, TimeSpan.Zero));
-        string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", directory.Path, .. extraArgs];
+        // Rate limits off unless a test sets them (later arguments win).
+        string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", directory.Path,
+            "--RateLimits:Anonymous:Permits=0", "--RateLimits:Employer:Permits=0", "--RateLimits:Committee:Permits=0", .. extraArgs];
         var logs = new CapturingLoggerProvider();
         var app = ServerHost.Build(args, builder =>
         {
