@@ -116,6 +116,19 @@ public sealed class TestServer : IAsyncDisposable
         return (response, await call.ResponseHeadersAsync);
     }
 
+    /// <summary>Opens a bidirectional call to a credentials.v1 method ("VerificationService/VerifyStream") with an optional token.</summary>
+    public AsyncDuplexStreamingCall<TRequest, TResponse> Duplex<TRequest, TResponse>(string method, string? token)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>
+    {
+        var headers = new Metadata();
+        if (token is not null)
+        {
+            headers.Add("authorization", "Bearer " + token);
+        }
+        return _channel.DuplexStreamingCall<TRequest, TResponse>("/credentials.v1." + method, new CallOptions(headers));
+    }
+
     /// <summary>
     /// A call with raw header values our client would refuse to send (any text, sent as UTF-8
     /// bytes) and an empty request message; returns the gRPC status and its BadRequest, if any.

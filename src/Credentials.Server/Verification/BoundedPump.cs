@@ -33,15 +33,29 @@ public static class BoundedPump
                     break;
                 }
                 var request = requests.Current;
-                running.Add(Task.Run(async () => await ready.Writer.WriteAsync(await handle(request), stop.Token), stop.Token));
+                running.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        await ready.Writer.WriteAsync(await handle(request), stop.Token);
+                    }
+                    catch
+                    {
+                        // Its slot is never given back: stop reading rather than wait for it.
+                        await stop.CancelAsync();
+                        throw;
+                    }
+                }, stop.Token));
                 running.RemoveAll(t => t.IsCompletedSuccessfully);
             }
             await Task.WhenAll(running);
         }
         catch (Exception e)
         {
-            failure = e;
             await stop.CancelAsync();
+            // Let the items settle: a failed item is the cause when there is one, not the cancellation it caused.
+            await Task.WhenAll(running).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            failure = running.FirstOrDefault(t => t.IsFaulted)?.Exception?.InnerException ?? e;
         }
         finally
         {
