@@ -13,6 +13,7 @@ using Credentials.Server.Security;
 using Credentials.Server.Verification;
 using Credentials.Store;
 using Credentials.Store.Certificates;
+using Credentials.Store.Verification;
 using Credentials.Store.Writing;
 using Credentials.V1;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -42,6 +43,7 @@ public static class ServiceRegistration
         services.AddSingleton<VerificationRateLimiter>();
         services.AddSingleton<VerificationLog>();
         services.AddHostedService(sp => sp.GetRequiredService<VerificationLog>());
+        services.AddSingleton<VerificationLookup>();
         services.AddSingleton<CertificateVerifier>();
         services.AddSingleton<EnvelopeChecker>();
 
