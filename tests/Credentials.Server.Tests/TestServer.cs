@@ -54,7 +54,9 @@ public sealed class TestServer : IAsyncDisposable
     {
         var directory = new TempDirectory();
         var time = new FakeTimeProvider(now ?? new DateTimeOffset(2024, 12, 20, 2, 0, 0, TimeSpan.Zero));
-        string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", directory.Path, .. extraArgs];
+        // Rate limits off unless a test sets them (later arguments win).
+        string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", directory.Path,
+            "--RateLimits:Anonymous:Permits=0", "--RateLimits:Employer:Permits=0", "--RateLimits:Committee:Permits=0", .. extraArgs];
         var logs = new CapturingLoggerProvider();
         var app = ServerHost.Build(args, builder =>
         {
@@ -112,6 +114,19 @@ public sealed class TestServer : IAsyncDisposable
         using var call = _channel.UnaryCall<TRequest, TResponse>("/credentials.v1." + method, request, new CallOptions(headers));
         var response = await call.ResponseAsync;
         return (response, await call.ResponseHeadersAsync);
+    }
+
+    /// <summary>Opens a bidirectional call to a credentials.v1 method ("VerificationService/VerifyStream") with an optional token.</summary>
+    public AsyncDuplexStreamingCall<TRequest, TResponse> Duplex<TRequest, TResponse>(string method, string? token)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>
+    {
+        var headers = new Metadata();
+        if (token is not null)
+        {
+            headers.Add("authorization", "Bearer " + token);
+        }
+        return _channel.DuplexStreamingCall<TRequest, TResponse>("/credentials.v1." + method, new CallOptions(headers));
     }
 
     /// <summary>
