@@ -15,7 +15,7 @@ internal static class MisconductCommand
         var name = new Option<string>("--name") { Description = "The subject's name", Required = true };
         var documentType = new Option<string>("--document-type") { Description = "Identity document kind", DefaultValueFactory = _ => "resident-id-card" };
         var documentNumber = new Option<string>("--document-number") { Description = "The subject's document number (never stored in clear)", Required = true };
-        X
+        var unit = new Option<string>("--unit") { Description = "The subject's employer (工作单位)", Required = true };
         var type = new Option<string>("--type") { Description = "What: " + string.Join(", ", EnumNames.Choices<MisconductType>()), Required = true };
         var otherType = new Option<string?>("--other-type") { Description = "With --type other: what it was" };
         var facts = new Option<string>("--facts") { Description = "The facts found", Required = true };

@@ -1,5 +1,6 @@
 using Credentials.Cli.Hosting;
 using Credentials.Core.Signing;
+using Credentials.Core.Verification;
 using Credentials.V1;
 using Google.Protobuf;
 
@@ -16,9 +17,9 @@ internal sealed class KeySet
 {
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
 
-    private readonly Dictionary<string, (SigningKeyInfo Info, VerificationKey Key)> _keys;
+    private readonly Dictionary<string, KnownKey> _keys;
 
-    private KeySet(Dictionary<string, (SigningKeyInfo, VerificationKey)> keys) => _keys = keys;
+    private KeySet(Dictionary<string, KnownKey> keys) => _keys = keys;
 
     public int Count => _keys.Count;
 
@@ -46,7 +47,7 @@ internal sealed class KeySet
 
     public static KeySet FromResponse(ListSigningKeysResponse response, string source)
     {
-        var keys = new Dictionary<string, (SigningKeyInfo, VerificationKey)>(StringComparer.Ordinal);
+        var keys = new Dictionary<string, KnownKey>(StringComparer.Ordinal);
         foreach (var info in response.Keys)
         {
             VerificationKey key;
@@ -62,7 +63,11 @@ internal sealed class KeySet
             {
                 throw new UsageException($"--keys: {source}: entry {info.KeyId} ({info.Algorithm}) holds the key {key.KeyId} ({key.Algorithm.ToName()}).");
             }
-            keys[key.KeyId] = (info, key);
+            if (info.ValidFrom is null)
+            {
+                throw new UsageException($"--keys: {source}: entry {info.KeyId} has no validFrom.");
+            }
+            keys[key.KeyId] = new KnownKey(key, info.ValidFrom.ToDateTimeOffset(), info.ValidUntil?.ToDateTimeOffset(), info.CompromisedAt?.ToDateTimeOffset());
         }
         if (keys.Count == 0)
         {
@@ -71,14 +76,6 @@ internal sealed class KeySet
         return new KeySet(keys);
     }
 
-    public bool TryGet(string keyId, out SigningKeyInfo info, out VerificationKey key)
-    {
-        if (_keys.TryGetValue(keyId, out var entry))
-        {
-            (info, key) = entry;
-            return true;
-        }
-        (info, key) = (null!, null!);
-        return false;
-    }
+    /// <summary>The key with this id, or null.</summary>
+    public KnownKey? Find(string keyId) => _keys.GetValueOrDefault(keyId);
 }
