@@ -9,6 +9,7 @@ using Credentials.Server.Diagnostics;
 using Credentials.Server.Errors;
 using Credentials.Server.Integrity;
 using Credentials.Server.Keys;
+using Credentials.Server.Ledger;
 using Credentials.Server.Security;
 using Credentials.Store;
 using Credentials.Store.Certificates;
@@ -37,6 +38,9 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new HolderDigests(sp.GetRequiredService<DataDirectory>().LoadOrCreateHolderKey()));
         services.AddSingleton<SerialAllocator>();
         services.AddSingleton<CertificateIssuer>();
+        services.AddSingleton(configuration.GetSection("Ledger").Get<LedgerOptions>() ?? new LedgerOptions());
+        services.AddSingleton<LogKey>();
+        services.AddSingleton<LogCheckpoints>();
 
         services.AddSingleton<IServerCallFilter, RequestIdFilter>();
         services.AddSingleton<IServerCallFilter, AuthenticationFilter>();
@@ -46,6 +50,7 @@ public static class ServiceRegistration
         services.AddGrpcService<CertificateService>(CertificatesReflection.Descriptor.Services[0]);
         services.AddGrpcService<AuditService>(AuditReflection.Descriptor.Services[0]);
         services.AddGrpcService<IntegrityService>(IntegrityReflection.Descriptor.Services[0]);
+        services.AddGrpcService<LedgerService>(LedgerReflection.Descriptor.Services[0]);
         return services;
     }
 }
