@@ -129,6 +129,28 @@ public sealed class TestServer : IAsyncDisposable
         return _channel.DuplexStreamingCall<TRequest, TResponse>("/credentials.v1." + method, new CallOptions(headers));
     }
 
+    /// <summary>Calls a server-streaming credentials.v1 method and reads the whole response stream.</summary>
+    public async Task<List<TResponse>> StreamAsync<TRequest, TResponse>(string method, TRequest request, string? token, CancellationToken cancellationToken = default)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>
+    {
+        Metadata headers = [];
+        if (token is not null)
+        {
+            headers.Add("authorization", "Bearer " + token);
+        }
+        using var call = _channel.ServerStreamingCall<TRequest, TResponse>("/credentials.v1." + method, request, new CallOptions(headers, CancellationToken: cancellationToken));
+        var responses = new List<TResponse>();
+        while (await call.ResponseStream.MoveNext(cancellationToken))
+        {
+            responses.Add(call.ResponseStream.Current);
+        }
+        return responses;
+    }
+
+    /// <summary>A channel to the server, for clients under test that make their own calls.</summary>
+    public GrpcChannel Channel => _channel;
+
     /// <summary>
     /// A call with raw header values our client would refuse to send (any text, sent as UTF-8
     /// bytes) and an empty request message; returns the gRPC status and its BadRequest, if any.
