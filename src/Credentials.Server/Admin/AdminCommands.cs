@@ -23,15 +23,19 @@ public static class AdminCommands
     public const string Usage = """
         usage: credentials-server [--urls URL] [--data-dir DIR]        run the service
                credentials-server init [--data-dir DIR]                 create the store and the first authority token
-               credentials-server principals add NAME --role ROLE [--committee CODE]
+               credentials-server principals add NAME --role ROLE [--committee CODE] [--certificate CERT]
                credentials-server principals list
                credentials-server principals revoke NAME
+               credentials-server principals bind-certificate NAME CERT
+               credentials-server principals unbind-certificate NAME
                credentials-server committees seed [CSV] [--region NAME] [--from DATE] [--until DATE]
                credentials-server keys list
                credentials-server keys rotate [--algorithm SM2-SM3|ECDSA-P256-SHA256|Ed25519]
                credentials-server keys compromise KEY_ID --reason TEXT [--at 2024-12-01T00:00:00Z]
                credentials-server help
-        ROLE is authority, committee, employer or platform. Every command takes --data-dir.
+        ROLE is authority, committee, employer or platform. CERT is a PEM client certificate file or
+        its SHA-256 fingerprint (64 hex digits); a bound principal's token works only over TLS
+        presenting that certificate. Every command takes --data-dir.
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -62,6 +66,17 @@ public static class AdminCommands
                 {
                     await s.Get<PrincipalAdmin>().RevokeAsync(name);
                     return Print(output, $"Revoked {name}.", 0);
+                }),
+                ["principals", "bind-certificate", var name, var certificate] => await WithStoreAsync(arguments, async s =>
+                {
+                    var fingerprint = Security.ClientCertificates.ReadFingerprint(certificate);
+                    await s.Get<PrincipalAdmin>().BindCertificateAsync(name, fingerprint);
+                    return Print(output, $"Bound {name} to the client certificate SHA-256 {Security.ClientCertificates.Hex(fingerprint)}.", 0);
+                }),
+                ["principals", "unbind-certificate", var name] => await WithStoreAsync(arguments, async s =>
+                {
+                    await s.Get<PrincipalAdmin>().BindCertificateAsync(name, null);
+                    return Print(output, $"{name} is bound to no client certificate.", 0);
                 }),
                 ["committees", "seed", .. var file] when file.Length <= 1 =>
                     await WithStoreAsync(arguments, s => SeedCommitteesAsync(s, arguments, file.Length == 1 ? file[0] : null, output)),
@@ -100,18 +115,21 @@ public static class AdminCommands
             throw new InvalidRequestException("role", "must be authority, committee, employer or platform");
         }
         var committee = arguments.Get("committee") is { } code ? CommitteeCode.Normalize(code) : null;
-        var (principal, token) = await store.Get<PrincipalAdmin>().AddAsync(name, role, committee, "admin");
+        var certificate = arguments.Get("certificate") is { } cert ? Security.ClientCertificates.ReadFingerprint(cert) : null;
+        var (principal, token) = await store.Get<PrincipalAdmin>().AddAsync(name, role, committee, "admin", certificate);
         var scope = principal.CommitteeCode is null ? "" : $" for committee {principal.CommitteeCode}";
-        return Print(output, $"Added {principal.Name} ({principal.Role.ToName()}{scope}).\nToken (shown once):\n\n    {token}\n", 0);
+        var bound = certificate is null ? "" : $", bound to the client certificate SHA-256 {Security.ClientCertificates.Hex(certificate)}";
+        return Print(output, $"Added {principal.Name} ({principal.Role.ToName()}{scope}{bound}).\nToken (shown once):\n\n    {token}\n", 0);
     }
 
     private static Task<int> ListPrincipals(AdminStore store, TextWriter output)
     {
         using var connection = store.Database.OpenReader();
-        output.WriteLine($"{"NAME",-24} {"ROLE",-10} {"COMMITTEE",-12} {"TOKEN",-10} {"CREATED",-20} STATE");
+        output.WriteLine($"{"NAME",-24} {"ROLE",-10} {"COMMITTEE",-12} {"TOKEN",-10} {"CERTIFICATE",-16} {"CREATED",-20} STATE");
         foreach (var p in PrincipalRepository.List(connection))
         {
             output.WriteLine($"{p.Name,-24} {p.Role.ToName(),-10} {p.CommitteeCode ?? "-",-12} {p.TokenHint,-10} " +
+                $"{Security.ClientCertificates.Short(p.CertificateSha256),-16} " +
                 $"{p.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {(p.IsRevoked ? "revoked" : "active")}");
         }
         return Task.FromResult(0);

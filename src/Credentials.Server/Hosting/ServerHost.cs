@@ -2,8 +2,10 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Credentials.Grpc.Server;
 using Credentials.Server.Diagnostics;
+using Credentials.Server.Security;
 using Credentials.V1;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Credentials.Server.Hosting;
 
@@ -64,7 +66,19 @@ public static class ServerHost
             if (options.Tls.Enabled)
             {
                 var certificate = LoadCertificate(options.Tls);
-                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+                var clientValidator = string.IsNullOrEmpty(options.Tls.ClientCaPath) ? null : ClientCertificates.Validator(options.Tls.ClientCaPath);
+                kestrel.ConfigureHttpsDefaults(https =>
+                {
+                    https.ServerCertificate = certificate;
+                    if (clientValidator is not null)
+                    {
+                        // Asked for in the handshake: HTTP/2 cannot renegotiate for it later.
+                        https.ClientCertificateMode = options.Tls.RequireClientCertificate
+                            ? ClientCertificateMode.RequireCertificate
+                            : ClientCertificateMode.AllowCertificate;
+                        https.ClientCertificateValidation = clientValidator;
+                    }
+                });
             }
         });
 

@@ -31,5 +31,15 @@ public sealed class TlsOptions
     /// <summary>PEM private key file of the certificate.</summary>
     public string? KeyPath { get; set; }
 
+    /// <summary>
+    /// PEM bundle of the CA certificates that issue client certificates (mutual TLS). When set,
+    /// clients may present a certificate; one that does not chain to this bundle fails the
+    /// handshake. Principals bound to a certificate need it.
+    /// </summary>
+    public string? ClientCaPath { get; set; }
+
+    /// <summary>With <see cref="ClientCaPath"/>: refuse connections that present no client certificate.</summary>
+    public bool RequireClientCertificate { get; set; }
+
     public bool Enabled => !string.IsNullOrEmpty(CertificatePath);
 }
