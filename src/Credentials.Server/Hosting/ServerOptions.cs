@@ -19,6 +19,12 @@ public sealed class ServerOptions
     /// </summary>
     public bool AllowInsecureRemote { get; set; }
 
+    /// <summary>
+    /// How often the store is probed (a rolled-back write that needs fresh pages) for health;
+    /// zero turns the probe off. Failed writes turn health NOT_SERVING at once either way.
+    /// </summary>
+    public TimeSpan StoreProbeInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long calls in flight may take to finish when the server stops.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
