@@ -6,6 +6,7 @@ using Credentials.Server.Committees;
 using Credentials.Server.Hosting;
 using Credentials.Server.Keys;
 using Credentials.Store;
+using Credentials.Store.Backup;
 using Credentials.Store.Committees;
 using Credentials.Store.Keys;
 using Credentials.Store.Principals;
@@ -32,6 +33,8 @@ public static class AdminCommands
                credentials-server keys list
                credentials-server keys rotate [--algorithm SM2-SM3|ECDSA-P256-SHA256|Ed25519]
                credentials-server keys compromise KEY_ID --reason TEXT [--at 2024-12-01T00:00:00Z]
+               credentials-server backup FILE [--force]                 copy the store (online, while serving) and verify the copy
+               credentials-server restore FILE [--force]                replace the store with a verified backup (server stopped)
                credentials-server help
         ROLE is authority, committee, employer or platform. CERT is a PEM client certificate file or
         its SHA-256 fingerprint (64 hex digits); a bound principal's token works only over TLS
@@ -78,6 +81,8 @@ public static class AdminCommands
                     await s.Get<PrincipalAdmin>().BindCertificateAsync(name, null);
                     return Print(output, $"{name} is bound to no client certificate.", 0);
                 }),
+                ["backup", var file] => Backup(arguments, file, output),
+                ["restore", var file] => Restore(arguments, file, output),
                 ["committees", "seed", .. var file] when file.Length <= 1 =>
                     await WithStoreAsync(arguments, s => SeedCommitteesAsync(s, arguments, file.Length == 1 ? file[0] : null, output)),
                 _ => Print(error, Usage, 2),
@@ -87,7 +92,7 @@ public static class AdminCommands
         {
             return Print(error, e.Message, 1);
         }
-        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or StoreUnavailableException)
+        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or StoreUnavailableException or InvalidDataException)
         {
             return Print(error, e.Message, 1);
         }
@@ -177,6 +182,31 @@ public static class AdminCommands
         return Print(output, $"Seeded {added} committees from {path} ({committees.Count - added} existed already).", 0);
     }
 
+    private static int Backup(Arguments arguments, string file, TextWriter output)
+    {
+        var (options, _) = ServerHost.LoadSettings(arguments.Options);
+        var directory = Path.GetFullPath(options.DataDir);
+        if (!File.Exists(Path.Combine(directory, Database.FileName)))
+        {
+            throw new IOException($"{directory} holds no store to back up.");
+        }
+        // Database.Open brings an older store up to date, as the server would; it never blocks the server.
+        var summary = StoreBackup.Backup(Database.Open(directory), file, arguments.Has("force"));
+        return Print(output, $"Backed up {directory} to {file}: {summary}.\n" +
+            $"The keys ({Path.Combine(directory, "keys")}) and secrets ({Path.Combine(directory, "secrets")}) are not in it: keep a copy of them apart.", 0);
+    }
+
+    private static int Restore(Arguments arguments, string file, TextWriter output)
+    {
+        var (options, _) = ServerHost.LoadSettings(arguments.Options);
+        var directory = Path.GetFullPath(options.DataDir);
+        var summary = StoreBackup.Restore(file, directory, arguments.Has("force"));
+        var warning = File.Exists(Path.Combine(directory, "secrets", "holder-hmac.key"))
+            ? ""
+            : $"\nWarning: {Path.Combine(directory, "secrets")} has no holder key: put back the secrets/ and keys/ of the backed-up store before starting.";
+        return Print(output, $"Restored {file} into {directory}: {summary}.{warning}", 0);
+    }
+
     /// <summary>Runs a command with the same services the server uses, on the configured data directory.</summary>
     private static async Task<int> WithStoreAsync(Arguments arguments, Func<AdminStore, Task<int>> command)
     {
@@ -209,6 +239,12 @@ public static class AdminCommands
     {
         public string? Get(string name) => Named.GetValueOrDefault(name);
 
+        /// <summary>Whether a flag was given (--force, or --force=true).</summary>
+        public bool Has(string name) => Named.TryGetValue(name, out var value) && value is "" or "true";
+
+        /// <summary>Options that take no value.</summary>
+        private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "force" };
+
         public static Arguments Parse(string[] args)
         {
             var positional = new List<string>();
@@ -223,7 +259,7 @@ public static class AdminCommands
                 }
                 var (key, value) = args[i].Contains('=', StringComparison.Ordinal)
                     ? (args[i][2..args[i].IndexOf('=', StringComparison.Ordinal)], args[i][(args[i].IndexOf('=', StringComparison.Ordinal) + 1)..])
-                    : (args[i][2..], i + 1 < args.Length ? args[++i] : "");
+                    : Flags.Contains(args[i][2..]) ? (args[i][2..], "") : (args[i][2..], i + 1 < args.Length ? args[++i] : "");
                 named[key] = value;
                 options.Add($"--{key}={value}");
             }

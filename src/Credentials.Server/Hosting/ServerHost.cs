@@ -53,6 +53,9 @@ public static class ServerHost
 
         var options = builder.Configuration.Get<ServerOptions>() ?? new ServerOptions();
         builder.Services.AddSingleton(options);
+        // Held until the host is disposed: no restore under a running server, no second server on the directory.
+        var claim = Store.DataDirectoryLock.Acquire(options.DataDir, "start a server on it");
+        builder.Services.AddSingleton(_ => claim);
         builder.Services.AddCredentialsServices(options, builder.Configuration);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -85,6 +88,8 @@ public static class ServerHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // Resolved so that the container owns it and releases it when the host is disposed.
+        app.Services.GetRequiredService<Store.DataDirectoryLock>();
         app.UseGrpcServer();
         return app;
     }
