@@ -51,6 +51,9 @@ public static class ServiceRegistration
 
         services.AddSingleton<IServerCallFilter, RequestIdFilter>();
         services.AddSingleton<IServerCallFilter, AuthenticationFilter>();
+        services.AddSingleton<Operations.StoreHealth>();
+        services.AddHostedService(sp => new Operations.StoreProbe(sp.GetRequiredService<Operations.StoreHealth>(),
+            options.StoreProbeInterval, sp.GetRequiredService<TimeProvider>()));
         services.AddGrpcServer(grpc => grpc.ExceptionMapper = DomainErrors.Map);
         services.AddGrpcService<DiagnosticsService>(DiagnosticsReflection.Descriptor.Services[0]);
         services.AddGrpcService<CommitteeService>(CommitteesReflection.Descriptor.Services[0]);
