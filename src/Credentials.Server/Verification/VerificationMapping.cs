@@ -1,4 +1,5 @@
 using Credentials.Core.Time;
+using Credentials.Core.Verification;
 using Credentials.V1;
 
 namespace Credentials.Server.Verification;
@@ -8,23 +9,7 @@ public static class VerificationMapping
 {
     public static VerifiedCertificate ToVerified(CertificateDocument document, int? revocationReason, string? revocationEffectiveDate)
     {
-        var verified = new VerifiedCertificate
-        {
-            Number = document.Number,
-            HolderName = document.HolderName,
-            HolderDocumentType = document.HolderDocumentType,
-            HolderDocumentMasked = document.HolderDocumentMasked,
-            Series = document.Series,
-            Specialty = document.Specialty,
-            Level = document.Level,
-            TitleName = document.TitleName,
-            CommitteeCode = document.CommitteeCode,
-            CommitteeName = document.CommitteeName,
-            ReviewYear = document.ReviewYear,
-            QualificationDate = document.QualificationDate,
-            ApprovalDocument = document.ApprovalDocument,
-            IssueTime = document.IssuedAt,
-        };
+        var verified = VerifiedCertificates.FromDocument(document);
         if (revocationReason is { } reason)
         {
             verified.Revocation = new RevocationSummary
