@@ -6,6 +6,9 @@ var commands = new Dictionary<string, IBenchCommand>(StringComparer.Ordinal)
     ["crypto"] = new CryptoBenchmark(),
     ["issuance"] = new IssuanceBenchmark(),
     ["ledger"] = new LedgerBenchmark(),
+    ["ledger-append"] = new LedgerAppendBenchmark(),
+    ["ledger-proofs"] = new LedgerProofBenchmark(),
+    ["ledger-stream"] = new LedgerStreamBenchmark(),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
