@@ -22,14 +22,15 @@ namespace Credentials.Server.Tests;
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
-    private readonly TempDirectory _directory;
+    private readonly TempDirectory? _directory;
     private readonly WebApplication _app;
     private readonly GrpcChannel _channel;
 
-    private TestServer(TempDirectory directory, WebApplication app, FakeTimeProvider time, Uri address, CapturingLoggerProvider logs)
+    private TestServer(TempDirectory? directory, string dataDir, WebApplication app, FakeTimeProvider time, Uri address, CapturingLoggerProvider logs)
     {
         Logs = logs;
         _directory = directory;
+        DataDir = dataDir;
         _app = app;
         Time = time;
         Address = address;
@@ -43,19 +44,27 @@ public sealed class TestServer : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public string DataDir => _directory.Path;
+    public string DataDir { get; }
 
     public IServiceProvider Services => _app.Services;
 
     /// <summary>The token of the first authority, as first start prints it.</summary>
     public string AuthorityToken { get; private set; } = "";
 
-    public static async Task<TestServer> StartAsync(DateTimeOffset? now = null, params string[] extraArgs)
+    public static Task<TestServer> StartAsync(DateTimeOffset? now = null, params string[] extraArgs)
     {
         var directory = new TempDirectory();
+        return StartAsync(directory, directory.Path, now, extraArgs);
+    }
+
+    /// <summary>A server on an existing data directory, which stays when the server is disposed.</summary>
+    public static Task<TestServer> StartOnAsync(string dataDir) => StartAsync(null, dataDir, null, []);
+
+    private static async Task<TestServer> StartAsync(TempDirectory? directory, string dataDir, DateTimeOffset? now, string[] extraArgs)
+    {
         var time = new FakeTimeProvider(now ?? new DateTimeOffset(2024, 12, 20, 2, 0, 0, TimeSpan.Zero));
         // Rate limits off unless a test sets them (later arguments win).
-        string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", directory.Path,
+        string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", dataDir,
             "--RateLimits:Anonymous:Permits=0", "--RateLimits:Employer:Permits=0", "--RateLimits:Committee:Permits=0", .. extraArgs];
         var logs = new CapturingLoggerProvider();
         var app = ServerHost.Build(args, builder =>
@@ -67,8 +76,8 @@ public sealed class TestServer : IAsyncDisposable
         await Startup.InitializeAsync(app.Services, console);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var server = new TestServer(directory, app, time, new Uri(address), logs);
-        server.AuthorityToken = console.ToString().Split(' ', '\n').Single(AccessToken.IsWellFormed);
+        var server = new TestServer(directory, dataDir, app, time, new Uri(address), logs);
+        server.AuthorityToken = console.ToString().Split(' ', '\n').SingleOrDefault(AccessToken.IsWellFormed) ?? "";
         return server;
     }
 
@@ -129,6 +138,28 @@ public sealed class TestServer : IAsyncDisposable
         return _channel.DuplexStreamingCall<TRequest, TResponse>("/credentials.v1." + method, new CallOptions(headers));
     }
 
+    /// <summary>Calls a server-streaming credentials.v1 method and reads the whole response stream.</summary>
+    public async Task<List<TResponse>> StreamAsync<TRequest, TResponse>(string method, TRequest request, string? token, CancellationToken cancellationToken = default)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>
+    {
+        Metadata headers = [];
+        if (token is not null)
+        {
+            headers.Add("authorization", "Bearer " + token);
+        }
+        using var call = _channel.ServerStreamingCall<TRequest, TResponse>("/credentials.v1." + method, request, new CallOptions(headers, CancellationToken: cancellationToken));
+        var responses = new List<TResponse>();
+        while (await call.ResponseStream.MoveNext(cancellationToken))
+        {
+            responses.Add(call.ResponseStream.Current);
+        }
+        return responses;
+    }
+
+    /// <summary>A channel to the server, for clients under test that make their own calls.</summary>
+    public GrpcChannel Channel => _channel;
+
     /// <summary>
     /// A call with raw header values our client would refuse to send (any text, sent as UTF-8
     /// bytes) and an empty request message; returns the gRPC status and its BadRequest, if any.
@@ -167,6 +198,6 @@ public sealed class TestServer : IAsyncDisposable
         _channel.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _directory.Dispose();
+        _directory?.Dispose();
     }
 }

@@ -9,6 +9,7 @@ using Credentials.Server.Diagnostics;
 using Credentials.Server.Errors;
 using Credentials.Server.Integrity;
 using Credentials.Server.Keys;
+using Credentials.Server.Ledger;
 using Credentials.Server.Security;
 using Credentials.Server.Verification;
 using Credentials.Store;
@@ -44,9 +45,15 @@ public static class ServiceRegistration
         services.AddHostedService(sp => sp.GetRequiredService<VerificationLog>());
         services.AddSingleton<CertificateVerifier>();
         services.AddSingleton<EnvelopeChecker>();
+        services.AddSingleton(configuration.GetSection("Ledger").Get<LedgerOptions>() ?? new LedgerOptions());
+        services.AddSingleton<LogKey>();
+        services.AddSingleton<LogCheckpoints>();
 
         services.AddSingleton<IServerCallFilter, RequestIdFilter>();
         services.AddSingleton<IServerCallFilter, AuthenticationFilter>();
+        services.AddSingleton<Operations.StoreHealth>();
+        services.AddHostedService(sp => new Operations.StoreProbe(sp.GetRequiredService<Operations.StoreHealth>(),
+            options.StoreProbeInterval, sp.GetRequiredService<TimeProvider>()));
         services.AddGrpcServer(grpc => grpc.ExceptionMapper = DomainErrors.Map);
         services.AddGrpcService<DiagnosticsService>(DiagnosticsReflection.Descriptor.Services[0]);
         services.AddGrpcService<CommitteeService>(CommitteesReflection.Descriptor.Services[0]);
@@ -54,6 +61,7 @@ public static class ServiceRegistration
         services.AddGrpcService<AuditService>(AuditReflection.Descriptor.Services[0]);
         services.AddGrpcService<IntegrityService>(IntegrityReflection.Descriptor.Services[0]);
         services.AddGrpcService<VerificationService>(VerificationReflection.Descriptor.Services[0]);
+        services.AddGrpcService<LedgerService>(LedgerReflection.Descriptor.Services[0]);
         return services;
     }
 }

@@ -127,11 +127,23 @@ public static class HostileCases
             StartTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero)),
             EndTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero)),
         }, c => c.AuthorityToken),
+
+        Case<GetCheckpointRequest, GetCheckpointResponse>("LedgerService/GetCheckpoint", _ => new GetCheckpointRequest(), _ => null),
+        Case<GetInclusionProofRequest, GetInclusionProofResponse>("LedgerService/GetInclusionProof",
+            c => new GetInclusionProofRequest { CertificateNumber = c.CertificateNumber }, c => c.PlatformToken),
+        Case<GetConsistencyProofRequest, GetConsistencyProofResponse>("LedgerService/GetConsistencyProof",
+            _ => new GetConsistencyProofRequest { FirstTreeSize = 3, SecondTreeSize = 7 }, _ => null),
+        Case<StreamEventsRequest, StreamEventsResponse>("LedgerService/StreamEvents", _ => new StreamEventsRequest
+        {
+            StartIndex = 1, EventTypes = { LedgerEventType.CertificateIssued }, CommitteeCode = "DL-S01", ReviewYear = 2024, BatchSize = 100,
+        }, c => c.PlatformToken, serverStreaming: true),
+        Case<GetStatisticsRequest, GetStatisticsResponse>("LedgerService/GetStatistics",
+            _ => new GetStatisticsRequest { ReviewYear = 2024, CommitteeCode = "DL-S01" }, c => c.PlatformToken),
     ];
 
     private static HostileCase Case<TRequest, TResponse>(string method, Func<HostileContext, TRequest> request, Func<HostileContext, string?> token,
-        HashSet<string>? ignored = null)
+        HashSet<string>? ignored = null, bool serverStreaming = false)
         where TRequest : IMessage<TRequest>
         where TResponse : IMessage<TResponse> =>
-        new(method, typeof(TResponse), c => request(c), token, ignored ?? None);
+        new(method, typeof(TResponse), c => request(c), token, ignored ?? None, serverStreaming);
 }
