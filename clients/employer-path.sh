@@ -86,6 +86,13 @@ expect "verify.py offline (credctl's key set): valid" 0 "^VALID \(offline\): $nu
 expect "credctl offline (verify.py's key set): valid" 0 "^VALID \(offline\): $number" \
   credctl verify-envelope "$work/cert.env" --offline --keys "$work/keys-py.json"
 
+# The QR code holds exactly the TC1: text (read back with zbarimg, from zbar-tools, when installed).
+if command -v zbarimg >/dev/null; then
+  expect "credctl qr --png" 0 "QR code version" credctl qr "$work/cert.txt" --png "$work/cert.png"
+  expect "the PNG decodes to the TC1 text" 0 "^same$" bash -c \
+    'zbarimg -q --raw "$1" 2>/dev/null | tr -d "\n" | cmp -s - <(tr -d "\n" <"$2") && echo same' _ "$work/cert.png" "$work/cert.txt"
+fi
+
 # A tampered QR text: one Base45 character changed.
 "$PYTHON" - "$work/cert.txt" "$work/tampered.txt" <<'PY'
 import sys

@@ -473,7 +473,12 @@ def command_verify(args, service):
     request = Messages.get("VerifyCertificateRequest")(number=args.number, holder_name=args.name)
     if args.document_number:
         request.document_number = args.document_number
-        request.document_type = "DOCUMENT_TYPE_" + args.document_type.upper().replace("-", "_")
+        kinds = request.DESCRIPTOR.fields_by_name["document_type"].enum_type.values_by_name
+        kind = "DOCUMENT_TYPE_" + args.document_type.upper().replace("-", "_")
+        if kind not in kinds or kinds[kind].number == 0:
+            choices = ", ".join(n[len("DOCUMENT_TYPE_"):].lower().replace("_", "-") for n, v in kinds.items() if v.number)
+            raise UsageError(f"--document-type: {args.document_type!r} is not one of {choices}")
+        request.document_type = kinds[kind].number
     elif args.document_type != "resident-id-card":
         raise UsageError("--document-type needs --document-number")
     response = _call(service(), "VerifyCertificate", request, "VerifyCertificateResponse")
