@@ -406,6 +406,7 @@ def print_certificate(certificate):
         ("holder", f"{certificate.holder_name} ({_short(_enum_name(certificate, 'holder_document_type'))} {certificate.holder_document_masked})"),
         ("title", f"{certificate.title_name} ({_short(_enum_name(certificate, 'level'))}), {certificate.series} / {certificate.specialty}"),
         ("committee", f"{certificate.committee_code} {certificate.committee_name}"),
+        ("review year", str(certificate.review_year) if certificate.review_year else ""),
         ("qualified on", f"{date.year:04d}-{date.month:02d}-{date.day:02d}" if date.year else ""),
         ("approval", certificate.approval_document),
         ("issued at", _format(certificate.issue_time) if certificate.HasField("issue_time") else ""),
