@@ -22,14 +22,15 @@ namespace Credentials.Server.Tests;
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
-    private readonly TempDirectory _directory;
+    private readonly TempDirectory? _directory;
     private readonly WebApplication _app;
     private readonly GrpcChannel _channel;
 
-    private TestServer(TempDirectory directory, WebApplication app, FakeTimeProvider time, Uri address, CapturingLoggerProvider logs)
+    private TestServer(TempDirectory? directory, string dataDir, WebApplication app, FakeTimeProvider time, Uri address, CapturingLoggerProvider logs)
     {
         Logs = logs;
         _directory = directory;
+        DataDir = dataDir;
         _app = app;
         Time = time;
         Address = address;
@@ -43,18 +44,28 @@ public sealed class TestServer : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public string DataDir => _directory.Path;
+    public string DataDir { get; }
 
     public IServiceProvider Services => _app.Services;
 
     /// <summary>The token of the first authority, as first start prints it.</summary>
     public string AuthorityToken { get; private set; } = "";
 
-    public static async Task<TestServer> StartAsync(DateTimeOffset? now = null, params string[] extraArgs)
+    public static Task<TestServer> StartAsync(DateTimeOffset? now = null, params string[] extraArgs)
     {
         var directory = new TempDirectory();
+        return StartAsync(directory, directory.Path, now, extraArgs);
+    }
+
+    /// <summary>A server on an existing data directory, which stays when the server is disposed.</summary>
+    public static Task<TestServer> StartOnAsync(string dataDir) => StartAsync(null, dataDir, null, []);
+
+    private static async Task<TestServer> StartAsync(TempDirectory? directory, string dataDir, DateTimeOffset? now, string[] extraArgs)
+    {
         var time = new FakeTimeProvider(now ?? new DateTimeOffset(2024, 12, 20, 2, 0, 0, TimeSpan.Zero));
-        string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", directory.Path, .. extraArgs];
+        // Rate limits off unless a test sets them (later arguments win).
+        string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", dataDir,
+            "--RateLimits:Anonymous:Permits=0", "--RateLimits:Employer:Permits=0", "--RateLimits:Committee:Permits=0", .. extraArgs];
         var logs = new CapturingLoggerProvider();
         var app = ServerHost.Build(args, builder =>
         {
@@ -65,8 +76,8 @@ public sealed class TestServer : IAsyncDisposable
         await Startup.InitializeAsync(app.Services, console);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var server = new TestServer(directory, app, time, new Uri(address), logs);
-        server.AuthorityToken = console.ToString().Split(' ', '\n').Single(AccessToken.IsWellFormed);
+        var server = new TestServer(directory, dataDir, app, time, new Uri(address), logs);
+        server.AuthorityToken = console.ToString().Split(' ', '\n').SingleOrDefault(AccessToken.IsWellFormed) ?? "";
         return server;
     }
 
@@ -112,6 +123,19 @@ public sealed class TestServer : IAsyncDisposable
         using var call = _channel.UnaryCall<TRequest, TResponse>("/credentials.v1." + method, request, new CallOptions(headers));
         var response = await call.ResponseAsync;
         return (response, await call.ResponseHeadersAsync);
+    }
+
+    /// <summary>Opens a bidirectional call to a credentials.v1 method ("VerificationService/VerifyStream") with an optional token.</summary>
+    public AsyncDuplexStreamingCall<TRequest, TResponse> Duplex<TRequest, TResponse>(string method, string? token)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>
+    {
+        var headers = new Metadata();
+        if (token is not null)
+        {
+            headers.Add("authorization", "Bearer " + token);
+        }
+        return _channel.DuplexStreamingCall<TRequest, TResponse>("/credentials.v1." + method, new CallOptions(headers));
     }
 
     /// <summary>Calls a server-streaming credentials.v1 method and reads the whole response stream.</summary>
@@ -174,6 +198,6 @@ public sealed class TestServer : IAsyncDisposable
         _channel.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _directory.Dispose();
+        _directory?.Dispose();
     }
 }

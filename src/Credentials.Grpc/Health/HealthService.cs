@@ -50,6 +50,22 @@ public sealed class HealthService
         }
     }
 
+    /// <summary>Sets the overall status and that of every known service at once (for example when the store fails).</summary>
+    public void SetAllStatuses(ServingStatus status)
+    {
+        lock (_lock)
+        {
+            if (_shuttingDown)
+            {
+                return;
+            }
+            foreach (var service in _statuses.Keys.ToList())
+            {
+                SetLocked(service, status);
+            }
+        }
+    }
+
     /// <summary>Everything NOT_SERVING for good, and open watches end: the server is going away.</summary>
     public void EnterGracefulShutdown()
     {

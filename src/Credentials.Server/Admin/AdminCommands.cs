@@ -7,6 +7,7 @@ using Credentials.Server.Hosting;
 using Credentials.Server.Keys;
 using Credentials.Server.Ledger;
 using Credentials.Store;
+using Credentials.Store.Backup;
 using Credentials.Store.Committees;
 using Credentials.Store.Keys;
 using Credentials.Store.Principals;
@@ -24,17 +25,23 @@ public static class AdminCommands
     public const string Usage = """
         usage: credentials-server [--urls URL] [--data-dir DIR]        run the service
                credentials-server init [--data-dir DIR]                 create the store and the first authority token
-               credentials-server principals add NAME --role ROLE [--committee CODE]
+               credentials-server principals add NAME --role ROLE [--committee CODE] [--certificate CERT]
                credentials-server principals list
                credentials-server principals revoke NAME
+               credentials-server principals bind-certificate NAME CERT
+               credentials-server principals unbind-certificate NAME
                credentials-server committees seed [CSV] [--region NAME] [--from DATE] [--until DATE]
                credentials-server keys list
                credentials-server keys rotate [--algorithm SM2-SM3|ECDSA-P256-SHA256|Ed25519]
                credentials-server keys compromise KEY_ID --reason TEXT [--at 2024-12-01T00:00:00Z]
                credentials-server ledger key                            print the log's verifier key (publish it to platforms)
                credentials-server ledger checkpoint                     print the signed checkpoint of the current tree
+               credentials-server backup FILE [--force]                 copy the store (online, while serving) and verify the copy
+               credentials-server restore FILE [--force]                replace the store with a verified backup (server stopped)
                credentials-server help
-        ROLE is authority, committee, employer or platform. Every command takes --data-dir.
+        ROLE is authority, committee, employer or platform. CERT is a PEM client certificate file or
+        its SHA-256 fingerprint (64 hex digits); a bound principal's token works only over TLS
+        presenting that certificate. Every command takes --data-dir.
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -69,6 +76,19 @@ public static class AdminCommands
                     await s.Get<PrincipalAdmin>().RevokeAsync(name);
                     return Print(output, $"Revoked {name}.", 0);
                 }),
+                ["principals", "bind-certificate", var name, var certificate] => await WithStoreAsync(arguments, async s =>
+                {
+                    var fingerprint = Security.ClientCertificates.ReadFingerprint(certificate);
+                    await s.Get<PrincipalAdmin>().BindCertificateAsync(name, fingerprint);
+                    return Print(output, $"Bound {name} to the client certificate SHA-256 {Security.ClientCertificates.Hex(fingerprint)}.", 0);
+                }),
+                ["principals", "unbind-certificate", var name] => await WithStoreAsync(arguments, async s =>
+                {
+                    await s.Get<PrincipalAdmin>().BindCertificateAsync(name, null);
+                    return Print(output, $"{name} is bound to no client certificate.", 0);
+                }),
+                ["backup", var file] => Backup(arguments, file, output),
+                ["restore", var file] => Restore(arguments, file, output),
                 ["committees", "seed", .. var file] when file.Length <= 1 =>
                     await WithStoreAsync(arguments, s => SeedCommitteesAsync(s, arguments, file.Length == 1 ? file[0] : null, output)),
                 _ => Print(error, Usage, 2),
@@ -78,7 +98,7 @@ public static class AdminCommands
         {
             return Print(error, e.Message, 1);
         }
-        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or StoreUnavailableException)
+        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or StoreUnavailableException or InvalidDataException)
         {
             return Print(error, e.Message, 1);
         }
@@ -106,18 +126,21 @@ public static class AdminCommands
             throw new InvalidRequestException("role", "must be authority, committee, employer or platform");
         }
         var committee = arguments.Get("committee") is { } code ? CommitteeCode.Normalize(code) : null;
-        var (principal, token) = await store.Get<PrincipalAdmin>().AddAsync(name, role, committee, "admin");
+        var certificate = arguments.Get("certificate") is { } cert ? Security.ClientCertificates.ReadFingerprint(cert) : null;
+        var (principal, token) = await store.Get<PrincipalAdmin>().AddAsync(name, role, committee, "admin", certificate);
         var scope = principal.CommitteeCode is null ? "" : $" for committee {principal.CommitteeCode}";
-        return Print(output, $"Added {principal.Name} ({principal.Role.ToName()}{scope}).\nToken (shown once):\n\n    {token}\n", 0);
+        var bound = certificate is null ? "" : $", bound to the client certificate SHA-256 {Security.ClientCertificates.Hex(certificate)}";
+        return Print(output, $"Added {principal.Name} ({principal.Role.ToName()}{scope}{bound}).\nToken (shown once):\n\n    {token}\n", 0);
     }
 
     private static Task<int> ListPrincipals(AdminStore store, TextWriter output)
     {
         using var connection = store.Database.OpenReader();
-        output.WriteLine($"{"NAME",-24} {"ROLE",-10} {"COMMITTEE",-12} {"TOKEN",-10} {"CREATED",-20} STATE");
+        output.WriteLine($"{"NAME",-24} {"ROLE",-10} {"COMMITTEE",-12} {"TOKEN",-10} {"CERTIFICATE",-16} {"CREATED",-20} STATE");
         foreach (var p in PrincipalRepository.List(connection))
         {
             output.WriteLine($"{p.Name,-24} {p.Role.ToName(),-10} {p.CommitteeCode ?? "-",-12} {p.TokenHint,-10} " +
+                $"{Security.ClientCertificates.Short(p.CertificateSha256),-16} " +
                 $"{p.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {(p.IsRevoked ? "revoked" : "active")}");
         }
         return Task.FromResult(0);
@@ -165,6 +188,31 @@ public static class AdminCommands
         return Print(output, $"Seeded {added} committees from {path} ({committees.Count - added} existed already).", 0);
     }
 
+    private static int Backup(Arguments arguments, string file, TextWriter output)
+    {
+        var (options, _) = ServerHost.LoadSettings(arguments.Options);
+        var directory = Path.GetFullPath(options.DataDir);
+        if (!File.Exists(Path.Combine(directory, Database.FileName)))
+        {
+            throw new IOException($"{directory} holds no store to back up.");
+        }
+        // Database.Open brings an older store up to date, as the server would; it never blocks the server.
+        var summary = StoreBackup.Backup(Database.Open(directory), file, arguments.Has("force"));
+        return Print(output, $"Backed up {directory} to {file}: {summary}.\n" +
+            $"The keys ({Path.Combine(directory, "keys")}) and secrets ({Path.Combine(directory, "secrets")}) are not in it: keep a copy of them apart.", 0);
+    }
+
+    private static int Restore(Arguments arguments, string file, TextWriter output)
+    {
+        var (options, _) = ServerHost.LoadSettings(arguments.Options);
+        var directory = Path.GetFullPath(options.DataDir);
+        var summary = StoreBackup.Restore(file, directory, arguments.Has("force"));
+        var warning = File.Exists(Path.Combine(directory, "secrets", "holder-hmac.key"))
+            ? ""
+            : $"\nWarning: {Path.Combine(directory, "secrets")} has no holder key: put back the secrets/ and keys/ of the backed-up store before starting.";
+        return Print(output, $"Restored {file} into {directory}: {summary}.{warning}", 0);
+    }
+
     /// <summary>Runs a command with the same services the server uses, on the configured data directory.</summary>
     private static async Task<int> WithStoreAsync(Arguments arguments, Func<AdminStore, Task<int>> command)
     {
@@ -197,6 +245,12 @@ public static class AdminCommands
     {
         public string? Get(string name) => Named.GetValueOrDefault(name);
 
+        /// <summary>Whether a flag was given (--force, or --force=true).</summary>
+        public bool Has(string name) => Named.TryGetValue(name, out var value) && value is "" or "true";
+
+        /// <summary>Options that take no value.</summary>
+        private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "force" };
+
         public static Arguments Parse(string[] args)
         {
             var positional = new List<string>();
@@ -211,7 +265,7 @@ public static class AdminCommands
                 }
                 var (key, value) = args[i].Contains('=', StringComparison.Ordinal)
                     ? (args[i][2..args[i].IndexOf('=', StringComparison.Ordinal)], args[i][(args[i].IndexOf('=', StringComparison.Ordinal) + 1)..])
-                    : (args[i][2..], i + 1 < args.Length ? args[++i] : "");
+                    : Flags.Contains(args[i][2..]) ? (args[i][2..], "") : (args[i][2..], i + 1 < args.Length ? args[++i] : "");
                 named[key] = value;
                 options.Add($"--{key}={value}");
             }

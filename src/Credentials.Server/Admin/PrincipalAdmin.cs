@@ -15,7 +15,8 @@ public sealed class PrincipalAdmin(StoreWriter writer)
     public const string FirstAuthority = "authority";
 
     /// <summary>Creates a principal and returns it with its token: the only time the token exists in clear.</summary>
-    public Task<(Principal Principal, string Token)> AddAsync(string name, Role role, string? committeeCode, string createdBy)
+    public Task<(Principal Principal, string Token)> AddAsync(string name, Role role, string? committeeCode, string createdBy,
+        byte[]? certificateSha256 = null)
     {
         var violations = new Violations();
         violations.AddIf("name", Text.Check(name, 1, 100));
@@ -41,6 +42,11 @@ public sealed class PrincipalAdmin(StoreWriter writer)
             }
             var principal = PrincipalRepository.Insert(tx.Connection, tx.Transaction, name, role, committeeCode,
                 AccessToken.Hash(token), AccessToken.Hint(token), tx.Now, createdBy);
+            if (certificateSha256 is not null)
+            {
+                PrincipalRepository.BindCertificate(tx.Connection, tx.Transaction, name, certificateSha256);
+                principal = principal with { CertificateSha256 = certificateSha256 };
+            }
             return (principal, token);
         });
     }
@@ -48,6 +54,15 @@ public sealed class PrincipalAdmin(StoreWriter writer)
     /// <summary>Revokes a principal's token; it stops working on its next call.</summary>
     public Task RevokeAsync(string name) =>
         writer.ExecuteAsync(tx => PrincipalRepository.Revoke(tx.Connection, tx.Transaction, name, tx.Now)
+            ? true
+            : throw new NotFoundException("principal", name));
+
+    /// <summary>
+    /// Binds a principal to the client certificate with this SHA-256, replacing an earlier binding
+    /// (null unbinds): from its next call its token works only over TLS with that certificate.
+    /// </summary>
+    public Task BindCertificateAsync(string name, byte[]? certificateSha256) =>
+        writer.ExecuteAsync(tx => PrincipalRepository.BindCertificate(tx.Connection, tx.Transaction, name, certificateSha256)
             ? true
             : throw new NotFoundException("principal", name));
 

@@ -2,8 +2,10 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Credentials.Grpc.Server;
 using Credentials.Server.Diagnostics;
+using Credentials.Server.Security;
 using Credentials.V1;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Credentials.Server.Hosting;
 
@@ -51,6 +53,9 @@ public static class ServerHost
 
         var options = builder.Configuration.Get<ServerOptions>() ?? new ServerOptions();
         builder.Services.AddSingleton(options);
+        // Held until the host is disposed: no restore under a running server, no second server on the directory.
+        var claim = Store.DataDirectoryLock.Acquire(options.DataDir, "start a server on it");
+        builder.Services.AddSingleton(_ => claim);
         builder.Services.AddCredentialsServices(options, builder.Configuration);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -64,13 +69,27 @@ public static class ServerHost
             if (options.Tls.Enabled)
             {
                 var certificate = LoadCertificate(options.Tls);
-                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+                var clientValidator = string.IsNullOrEmpty(options.Tls.ClientCaPath) ? null : ClientCertificates.Validator(options.Tls.ClientCaPath);
+                kestrel.ConfigureHttpsDefaults(https =>
+                {
+                    https.ServerCertificate = certificate;
+                    if (clientValidator is not null)
+                    {
+                        // Asked for in the handshake: HTTP/2 cannot renegotiate for it later.
+                        https.ClientCertificateMode = options.Tls.RequireClientCertificate
+                            ? ClientCertificateMode.RequireCertificate
+                            : ClientCertificateMode.AllowCertificate;
+                        https.ClientCertificateValidation = clientValidator;
+                    }
+                });
             }
         });
 
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // Resolved so that the container owns it and releases it when the host is disposed.
+        app.Services.GetRequiredService<Store.DataDirectoryLock>();
         app.UseGrpcServer();
         return app;
     }

@@ -19,6 +19,12 @@ public sealed class ServerOptions
     /// </summary>
     public bool AllowInsecureRemote { get; set; }
 
+    /// <summary>
+    /// How often the store is probed (a rolled-back write that needs fresh pages) for health;
+    /// zero turns the probe off. Failed writes turn health NOT_SERVING at once either way.
+    /// </summary>
+    public TimeSpan StoreProbeInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long calls in flight may take to finish when the server stops.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
@@ -30,6 +36,16 @@ public sealed class TlsOptions
 
     /// <summary>PEM private key file of the certificate.</summary>
     public string? KeyPath { get; set; }
+
+    /// <summary>
+    /// PEM bundle of the CA certificates that issue client certificates (mutual TLS). When set,
+    /// clients may present a certificate; one that does not chain to this bundle fails the
+    /// handshake. Principals bound to a certificate need it.
+    /// </summary>
+    public string? ClientCaPath { get; set; }
+
+    /// <summary>With <see cref="ClientCaPath"/>: refuse connections that present no client certificate.</summary>
+    public bool RequireClientCertificate { get; set; }
 
     public bool Enabled => !string.IsNullOrEmpty(CertificatePath);
 }

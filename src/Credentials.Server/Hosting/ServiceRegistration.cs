@@ -11,8 +11,10 @@ using Credentials.Server.Integrity;
 using Credentials.Server.Keys;
 using Credentials.Server.Ledger;
 using Credentials.Server.Security;
+using Credentials.Server.Verification;
 using Credentials.Store;
 using Credentials.Store.Certificates;
+using Credentials.Store.Verification;
 using Credentials.Store.Writing;
 using Credentials.V1;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -38,18 +40,29 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new HolderDigests(sp.GetRequiredService<DataDirectory>().LoadOrCreateHolderKey()));
         services.AddSingleton<SerialAllocator>();
         services.AddSingleton<CertificateIssuer>();
+        services.AddSingleton(configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions());
+        services.AddSingleton<VerificationRateLimiter>();
+        services.AddSingleton<VerificationLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<VerificationLog>());
+        services.AddSingleton<VerificationLookup>();
+        services.AddSingleton<CertificateVerifier>();
+        services.AddSingleton<EnvelopeChecker>();
         services.AddSingleton(configuration.GetSection("Ledger").Get<LedgerOptions>() ?? new LedgerOptions());
         services.AddSingleton<LogKey>();
         services.AddSingleton<LogCheckpoints>();
 
         services.AddSingleton<IServerCallFilter, RequestIdFilter>();
         services.AddSingleton<IServerCallFilter, AuthenticationFilter>();
+        services.AddSingleton<Operations.StoreHealth>();
+        services.AddHostedService(sp => new Operations.StoreProbe(sp.GetRequiredService<Operations.StoreHealth>(),
+            options.StoreProbeInterval, sp.GetRequiredService<TimeProvider>()));
         services.AddGrpcServer(grpc => grpc.ExceptionMapper = DomainErrors.Map);
         services.AddGrpcService<DiagnosticsService>(DiagnosticsReflection.Descriptor.Services[0]);
         services.AddGrpcService<CommitteeService>(CommitteesReflection.Descriptor.Services[0]);
         services.AddGrpcService<CertificateService>(CertificatesReflection.Descriptor.Services[0]);
         services.AddGrpcService<AuditService>(AuditReflection.Descriptor.Services[0]);
         services.AddGrpcService<IntegrityService>(IntegrityReflection.Descriptor.Services[0]);
+        services.AddGrpcService<VerificationService>(VerificationReflection.Descriptor.Services[0]);
         services.AddGrpcService<LedgerService>(LedgerReflection.Descriptor.Services[0]);
         return services;
     }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Credentials.Core.Principals;
 using Credentials.Grpc;
 using Credentials.Grpc.Server;
@@ -10,7 +11,8 @@ namespace Credentials.Server.Security;
 /// Authenticates the bearer token of every call and enforces the method's
 /// <see cref="AuthorizeAttribute"/>: no or a bad token is UNAUTHENTICATED, the wrong role
 /// PERMISSION_DENIED. Tokens are looked up by their SHA-256 on every call, so a revoked
-/// token stops working at once. Methods of our own services must state who may call them;
+/// token stops working at once. A principal bound to a client certificate is accepted only on a
+/// connection that presented it (mutual TLS); the certificate alone never authenticates. Methods of our own services must state who may call them;
 /// protocol services (health, reflection) are open.
 /// </summary>
 public sealed class AuthenticationFilter(Database database) : IServerCallFilter
@@ -23,7 +25,7 @@ public sealed class AuthenticationFilter(Database database) : IServerCallFilter
         var token = ReadBearerToken(context);
         if (token is not null)
         {
-            context.SetCaller(Authenticate(token));
+            context.SetCaller(Authenticate(token, context));
         }
         if (method.GetAttribute<AllowAnonymousAttribute>() is not null
             || !method.Descriptor.Service.FullName.StartsWith(OwnPackage, StringComparison.Ordinal))
@@ -42,7 +44,7 @@ public sealed class AuthenticationFilter(Database database) : IServerCallFilter
         return ValueTask.CompletedTask;
     }
 
-    private Principal Authenticate(string token)
+    private Principal Authenticate(string token, ServerCallContext context)
     {
         if (!AccessToken.IsWellFormed(token))
         {
@@ -54,8 +56,21 @@ public sealed class AuthenticationFilter(Database database) : IServerCallFilter
         {
             throw new RpcException(StatusCode.Unauthenticated, "The bearer token is unknown or revoked.");
         }
+        if (principal.CertificateSha256 is { } bound && !PresentedCertificateIs(context, bound))
+        {
+            throw new RpcException(StatusCode.Unauthenticated,
+                "This token is bound to a client certificate: call over TLS presenting that certificate.");
+        }
         return principal;
     }
+
+    /// <summary>
+    /// Whether the connection's TLS handshake presented the certificate with this SHA-256. Kestrel
+    /// has checked already that it chains to the configured client CA bundle.
+    /// </summary>
+    private static bool PresentedCertificateIs(ServerCallContext context, byte[] fingerprint) =>
+        context.GetHttpContext().Connection.ClientCertificate is { } presented
+        && CryptographicOperations.FixedTimeEquals(ClientCertificates.Fingerprint(presented), fingerprint);
 
     private static string? ReadBearerToken(ServerCallContext context)
     {

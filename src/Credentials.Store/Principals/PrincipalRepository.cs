@@ -41,12 +41,24 @@ public static class PrincipalRepository
     public static bool AnyAuthority(SqliteConnection connection) =>
         connection.ExecuteScalar<long>("SELECT COUNT(*) FROM principals WHERE role = 'authority'") > 0;
 
+    /// <summary>
+    /// Binds the principal to the client certificate with this SHA-256 (null: unbinds it); false
+    /// when there is no such unrevoked principal.
+    /// </summary>
+    public static bool BindCertificate(SqliteConnection connection, SqliteTransaction transaction, string name, byte[]? certificateSha256) =>
+        connection.Execute(
+            "UPDATE principals SET certificate_sha256 = @certificateSha256 WHERE name = @name AND revoked_at IS NULL",
+            new { name, certificateSha256 }, transaction) == 1;
+
     private sealed record Row(long Id, string Name, string Role, string? CommitteeCode, byte[] TokenHash, string TokenHint,
-        long CreatedAt, string CreatedBy, long? RevokedAt)
+        long CreatedAt, string CreatedBy, long? RevokedAt, byte[]? CertificateSha256)
     {
         public Principal ToPrincipal() => new(
             Id, Name, RoleNames.TryParse(Role, out var role) ? role : throw new InvalidDataException($"Unknown role '{Role}'."),
             CommitteeCode, TokenHint, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), CreatedBy,
-            RevokedAt is { } revoked ? DateTimeOffset.FromUnixTimeMilliseconds(revoked) : null);
+            RevokedAt is { } revoked ? DateTimeOffset.FromUnixTimeMilliseconds(revoked) : null)
+        {
+            CertificateSha256 = CertificateSha256,
+        };
     }
 }

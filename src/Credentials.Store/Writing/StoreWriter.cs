@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Credentials.Store.Audit;
 using Credentials.Store.Ledger;
+using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -23,6 +24,7 @@ public sealed class StoreWriter : IAsyncDisposable
         FullMode = BoundedChannelFullMode.Wait,
     });
     private readonly SqliteConnection _connection;
+    private readonly string _databasePath;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly LedgerWriter _ledger;
@@ -31,6 +33,7 @@ public sealed class StoreWriter : IAsyncDisposable
     public StoreWriter(Database database, TimeProvider time, ILogger<StoreWriter> logger)
     {
         _connection = database.OpenWriteConnection();
+        _databasePath = database.Path;
         _time = time;
         _logger = logger;
         _ledger = new LedgerWriter(_connection);
@@ -53,7 +56,10 @@ public sealed class StoreWriter : IAsyncDisposable
     /// </summary>
     public Func<AuditEntry?>? AuditSource { get; set; }
 
-    /// <summary>Raised on the writer thread after each group: true when it committed, false when the store refused it.</summary>
+    /// <summary>
+    /// Raised on the writer thread after each group, before its callers hear of it: true when it
+    /// committed, false when the store refused it.
+    /// </summary>
     public event Action<bool>? GroupCommitted;
 
     /// <summary>
@@ -80,6 +86,81 @@ public sealed class StoreWriter : IAsyncDisposable
         return await item.Task;
     }
 
+    /// <summary>The size of the probe's scratch row: enough to need fresh pages (16 of 4 KiB).</summary>
+    public const int ProbeBytes = 64 * 1024;
+
+    /// <summary>
+    /// Checks that the store takes a write that needs new pages, keeping nothing: the probe row is
+    /// written and rolled back inside its own savepoint, so the group commits no change. Throws
+    /// <see cref="StoreUnavailableException"/> when the disk is full, the file read-only or failing.
+    /// </summary>
+    public Task ProbeAsync(CancellationToken cancellationToken = default) =>
+        ExecuteAsync(tx =>
+        {
+            // The database may not grow past max_page_count, nor its file system past its free space.
+            var pageSize = tx.Connection.ExecuteScalar<long>("PRAGMA page_size", transaction: tx.Transaction);
+            var pages = tx.Connection.ExecuteScalar<long>("PRAGMA page_count", transaction: tx.Transaction);
+            var maxPages = tx.Connection.ExecuteScalar<long>("PRAGMA max_page_count", transaction: tx.Transaction);
+            if ((maxPages - pages) * pageSize < ProbeBytes)
+            {
+                throw new StoreUnavailableException($"The store is full: {pages} of at most {maxPages} pages.");
+            }
+            if (FreeBytes() is { } free && free < MinFreeBytes)
+            {
+                throw new StoreUnavailableException($"The disk of the store is full: {free} bytes free.");
+            }
+            tx.Transaction.Save("probe");
+            var written = false;
+            try
+            {
+                tx.Connection.Execute("INSERT INTO store_probe (payload) VALUES (zeroblob(@size))", new { size = ProbeBytes }, tx.Transaction);
+                written = true;
+            }
+            finally
+            {
+                try
+                {
+                    tx.Transaction.Rollback("probe");
+                    tx.Transaction.Release("probe");
+                }
+                catch (SqliteException) when (!written)
+                {
+                    // The failed insert may have taken the savepoint with it; its own error is the one that counts.
+                }
+            }
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Below this much free space on the store's file system the probe reports the store unusable.</summary>
+    public const long MinFreeBytes = 16 * 1024 * 1024;
+
+    private long? FreeBytes()
+    {
+        try
+        {
+            return new DriveInfo(_databasePath).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the writer's own connection between two groups, outside
+    /// any transaction: connection settings, and the faults tests inject (a full disk with
+    /// PRAGMA max_page_count, a read-only store with PRAGMA query_only).
+    /// </summary>
+    public Task MaintainAsync(Action<SqliteConnection> action) =>
+        ExecuteAsync<bool>(_ => throw new InvalidOperationException("Maintenance runs outside groups."), maintenance: action);
+
+    private async Task<T> ExecuteAsync<T>(Func<WriteTransaction, T> work, Action<SqliteConnection> maintenance)
+    {
+        var item = new WorkItem<T>(work, null) { Maintenance = maintenance };
+        await _queue.Writer.WriteAsync(item);
+        return await item.Task;
+    }
+
     private void Run()
     {
         var reader = _queue.Reader;
@@ -87,11 +168,32 @@ public sealed class StoreWriter : IAsyncDisposable
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             group.Clear();
+            WorkItem? maintenance = null;
             while (group.Count < MaxGroupSize && reader.TryRead(out var item))
             {
+                if (item.Maintenance is not null)
+                {
+                    maintenance = item;
+                    break;
+                }
                 group.Add(item);
             }
-            Commit(group);
+            if (group.Count > 0)
+            {
+                Commit(group);
+            }
+            if (maintenance is not null)
+            {
+                try
+                {
+                    maintenance.Maintenance!(_connection);
+                    maintenance.Complete();
+                }
+                catch (Exception e)
+                {
+                    maintenance.Fail(e);
+                }
+            }
         }
     }
 
@@ -149,11 +251,12 @@ public sealed class StoreWriter : IAsyncDisposable
                 // Already rolled back by SQLite.
             }
             var error = e as StoreUnavailableException ?? new StoreUnavailableException($"The store is unavailable: {e.Message}", e);
+            // Health first: a client told UNAVAILABLE then finds the server NOT_SERVING.
+            GroupCommitted?.Invoke(false);
             foreach (var item in group)
             {
                 item.Fail(error);
             }
-            GroupCommitted?.Invoke(false);
             return;
         }
         finally
@@ -163,11 +266,11 @@ public sealed class StoreWriter : IAsyncDisposable
         Interlocked.Increment(ref _groups);
         Interlocked.Add(ref _units, group.Count);
         Interlocked.Add(ref _commitTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
+        GroupCommitted?.Invoke(true);
         foreach (var item in group)
         {
             item.Complete();
         }
-        GroupCommitted?.Invoke(true);
     }
 
     public async ValueTask DisposeAsync()
@@ -180,6 +283,9 @@ public sealed class StoreWriter : IAsyncDisposable
     private abstract class WorkItem(AuditEntry? audit)
     {
         public AuditEntry? Audit { get; } = audit;
+
+        /// <summary>Set for work on the bare connection outside a group (<see cref="MaintainAsync"/>).</summary>
+        public Action<SqliteConnection>? Maintenance { get; init; }
 
         public abstract void Run(WriteTransaction context);
 

@@ -9,7 +9,7 @@ namespace Credentials.Server.Tests.Security.Hostile;
 
 /// <summary>What the valid requests refer to: seeded committees, tokens, an issued certificate, a misconduct record.</summary>
 public sealed record HostileContext(TestServer Server, string CommitteeToken, string PlatformToken, string EmployerToken,
-    string CertificateNumber, string RevocableNumber, string RecordId)
+    string CertificateNumber, string RevocableNumber, string RecordId, string CertificateQrText)
 {
     public string AuthorityToken => Server.AuthorityToken;
 
@@ -24,7 +24,7 @@ public sealed record HostileContext(TestServer Server, string CommitteeToken, st
         await server.CallAsync<SuspendCommitteeRequest, SuspendCommitteeResponse>("CommitteeService/SuspendCommittee",
             new SuspendCommitteeRequest { Code = "DL-S03", Reason = "整改", DecisionDocument = "大人社函〔2024〕1号" }, server.AuthorityToken);
         return new HostileContext(server, committee, await server.AddPrincipalAsync("platform", Role.Platform),
-            await server.AddPrincipalAsync("employer", Role.Employer), certificate.Number, revocable.Number, record.Id);
+            await server.AddPrincipalAsync("employer", Role.Employer), certificate.Number, revocable.Number, record.Id, certificate.QrText);
     }
 }
 
@@ -107,6 +107,18 @@ public static class HostileCases
         {
             PageSize = 5, Role = SubjectRole.Applicant, Type = MisconductType.Plagiarism, CommitteeCode = "DL-S01", State = MisconductState.Active,
             DecisionDateFrom = Dates.ToProto(new DateOnly(2024, 1, 1)), DecisionDateUntil = Dates.ToProto(new DateOnly(2024, 12, 31)),
+        }, c => c.PlatformToken),
+
+        Case<VerifyCertificateRequest, VerifyCertificateResponse>("VerificationService/VerifyCertificate", c => new VerifyCertificateRequest
+        {
+            Number = c.CertificateNumber, HolderName = "张伟", DocumentType = DocumentType.ResidentIdCard, DocumentNumber = CertificateFixtures.IdNumber(1),
+        }, _ => null),
+        Case<VerifyEnvelopeRequest, VerifyEnvelopeResponse>("VerificationService/VerifyEnvelope",
+            c => new VerifyEnvelopeRequest { QrText = c.CertificateQrText }, c => c.EmployerToken),
+        Case<ListSigningKeysRequest, ListSigningKeysResponse>("VerificationService/ListSigningKeys", _ => new ListSigningKeysRequest(), _ => null),
+        Case<ListVerificationsRequest, ListVerificationsResponse>("VerificationService/ListVerifications", c => new ListVerificationsRequest
+        {
+            PageSize = 5, CertificateNumber = c.CertificateNumber, Principal = "employer",
         }, c => c.PlatformToken),
 
         Case<ListAuditRecordsRequest, ListAuditRecordsResponse>("AuditService/ListAuditRecords", _ => new ListAuditRecordsRequest

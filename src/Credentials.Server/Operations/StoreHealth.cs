@@ -1,0 +1,76 @@
+using Credentials.Grpc.Health;
+using Credentials.Store;
+using Credentials.Store.Writing;
+using Dapper;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
+
+namespace Credentials.Server.Operations;
+
+/// <summary>
+/// Ties grpc.health.v1 to the store: every service turns NOT_SERVING as soon as a group commit
+/// fails (disk full, read-only, I/O error) or a probe finds the store unusable, and SERVING again
+/// after the next write or probe that succeeds. Load balancers then send traffic elsewhere while
+/// writes would only get UNAVAILABLE.
+/// </summary>
+public sealed class StoreHealth
+{
+    private readonly HealthService _health;
+    private readonly StoreWriter _writer;
+    private readonly Database _database;
+    private readonly ILogger<StoreHealth> _logger;
+    private int _usable = 1;
+
+    public StoreHealth(HealthService health, StoreWriter writer, Database database, ILogger<StoreHealth> logger)
+    {
+        _health = health;
+        _writer = writer;
+        _database = database;
+        _logger = logger;
+        writer.GroupCommitted += Report;
+    }
+
+    /// <summary>Whether the last write or probe found the store usable.</summary>
+    public bool IsUsable => Volatile.Read(ref _usable) == 1;
+
+    /// <summary>
+    /// Reads the schema version and makes a write that needs fresh pages (rolled back), then
+    /// reports the outcome; true when the store is usable.
+    /// </summary>
+    public async Task<bool> ProbeAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using (var connection = _database.OpenReader())
+            {
+                connection.ExecuteScalar<long>("SELECT COUNT(*) FROM schema_migrations");
+            }
+            await _writer.ProbeAsync(cancellationToken);
+            Report(true);
+            return true;
+        }
+        catch (Exception e) when (e is StoreUnavailableException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            _logger.LogWarning("The store probe failed: {Reason}", e.Message);
+            Report(false);
+            return false;
+        }
+    }
+
+    private void Report(bool usable)
+    {
+        var now = usable ? 1 : 0;
+        if (Interlocked.Exchange(ref _usable, now) == now)
+        {
+            return;
+        }
+        if (usable)
+        {
+            _logger.LogWarning("The store is usable again: SERVING");
+        }
+        else
+        {
+            _logger.LogError("The store is unusable: NOT_SERVING until a write or probe succeeds");
+        }
+        _health.SetAllStatuses(usable ? ServingStatus.Serving : ServingStatus.NotServing);
+    }
+}
