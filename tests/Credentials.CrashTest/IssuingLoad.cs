@@ -75,7 +75,14 @@ internal sealed class IssuingLoad(string token)
                 }
             }
         })).ToList();
+        // At least the planned time, and at least a few acknowledged calls (a slow machine may need
+        // longer to warm up), but never more than a minute.
+        var started = acknowledged.Count;
         await Task.Delay(killAfter);
+        for (var waited = 0; waited < 600 && acknowledged.Count - started < MinimumAcknowledged; waited++)
+        {
+            await Task.Delay(100);
+        }
         Volatile.Write(ref _killed, true);
         kill();
         await stop.CancelAsync();
@@ -83,6 +90,8 @@ internal sealed class IssuingLoad(string token)
         Volatile.Write(ref _killed, false);
         return new Statistics(unary, batches, failed);
     }
+
+    private const int MinimumAcknowledged = 50;
 
     private bool _killed;
 

@@ -72,7 +72,9 @@ internal sealed partial class ServerProcess : IDisposable
     {
         lock (_output)
         {
-            return string.Join('\n', _output.TakeLast(40));
+            // The log's error entries and exception messages, not their stack frames.
+            return string.Join('\n', _output.Where(l => !l.TrimStart().StartsWith("at ", StringComparison.Ordinal)
+                && !l.Contains("End of stack trace", StringComparison.Ordinal)).TakeLast(60));
         }
     }
 
