@@ -63,7 +63,9 @@ public sealed class TestServer : IAsyncDisposable
     private static async Task<TestServer> StartAsync(TempDirectory? directory, string dataDir, DateTimeOffset? now, string[] extraArgs)
     {
         var time = new FakeTimeProvider(now ?? new DateTimeOffset(2024, 12, 20, 2, 0, 0, TimeSpan.Zero));
-        string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, .. extraArgs];
+        // Rate limits off unless a test sets them (later arguments win).
+        string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", dataDir,
+            "--RateLimits:Anonymous:Permits=0", "--RateLimits:Employer:Permits=0", "--RateLimits:Committee:Permits=0", .. extraArgs];
         var logs = new CapturingLoggerProvider();
         var app = ServerHost.Build(args, builder =>
         {
@@ -122,6 +124,41 @@ public sealed class TestServer : IAsyncDisposable
         var response = await call.ResponseAsync;
         return (response, await call.ResponseHeadersAsync);
     }
+
+    /// <summary>Opens a bidirectional call to a credentials.v1 method ("VerificationService/VerifyStream") with an optional token.</summary>
+    public AsyncDuplexStreamingCall<TRequest, TResponse> Duplex<TRequest, TResponse>(string method, string? token)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>
+    {
+        var headers = new Metadata();
+        if (token is not null)
+        {
+            headers.Add("authorization", "Bearer " + token);
+        }
+        return _channel.DuplexStreamingCall<TRequest, TResponse>("/credentials.v1." + method, new CallOptions(headers));
+    }
+
+    /// <summary>Calls a server-streaming credentials.v1 method and reads the whole response stream.</summary>
+    public async Task<List<TResponse>> StreamAsync<TRequest, TResponse>(string method, TRequest request, string? token, CancellationToken cancellationToken = default)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>
+    {
+        Metadata headers = [];
+        if (token is not null)
+        {
+            headers.Add("authorization", "Bearer " + token);
+        }
+        using var call = _channel.ServerStreamingCall<TRequest, TResponse>("/credentials.v1." + method, request, new CallOptions(headers, CancellationToken: cancellationToken));
+        var responses = new List<TResponse>();
+        while (await call.ResponseStream.MoveNext(cancellationToken))
+        {
+            responses.Add(call.ResponseStream.Current);
+        }
+        return responses;
+    }
+
+    /// <summary>A channel to the server, for clients under test that make their own calls.</summary>
+    public GrpcChannel Channel => _channel;
 
     /// <summary>
     /// A call with raw header values our client would refuse to send (any text, sent as UTF-8

@@ -1,4 +1,4 @@
-using System.Text;
+using Credentials.Core.Csv;
 using Credentials.V1;
 
 namespace Credentials.Core.Committees;
@@ -15,7 +15,7 @@ public static class CommitteeCsv
 
     public static IReadOnlyList<Committee> Parse(string csv, string region, DateOnly accreditedFrom, DateOnly accreditedUntil, DateTimeOffset now)
     {
-        var rows = ReadRows(csv).ToList();
+        var rows = Rfc4180.ReadRows(csv).ToList();
         if (rows.Count == 0 || !rows[0].SequenceEqual(Header, StringComparer.OrdinalIgnoreCase))
         {
             throw new FormatException($"The first line must be: {string.Join(',', Header)}");
@@ -58,61 +58,6 @@ public static class CommitteeCsv
                 now));
         }
         return committees;
-    }
-
-    /// <summary>RFC 4180 rows: commas, double quotes with "" escapes, CRLF or LF.</summary>
-    private static IEnumerable<string[]> ReadRows(string csv)
-    {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < csv.Length; i++)
-        {
-            var c = csv[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < csv.Length && csv[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-                continue;
-            }
-            switch (c)
-            {
-                case '"':
-                    quoted = true;
-                    break;
-                case ',':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    break;
-                case '\r':
-                    break;
-                case '\n':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    yield return fields.ToArray();
-                    fields.Clear();
-                    break;
-                default:
-                    field.Append(c);
-                    break;
-            }
-        }
-        if (field.Length > 0 || fields.Count > 0)
-        {
-            fields.Add(field.ToString());
-            yield return fields.ToArray();
-        }
     }
 
     /// <summary>The default window for seeding the 2024 tables: 2024-01-01 to 2028-12-31.</summary>

@@ -5,6 +5,7 @@ using Credentials.Core.Validation;
 using Credentials.Server.Committees;
 using Credentials.Server.Hosting;
 using Credentials.Server.Keys;
+using Credentials.Server.Ledger;
 using Credentials.Store;
 using Credentials.Store.Backup;
 using Credentials.Store.Committees;
@@ -33,6 +34,8 @@ public static class AdminCommands
                credentials-server keys list
                credentials-server keys rotate [--algorithm SM2-SM3|ECDSA-P256-SHA256|Ed25519]
                credentials-server keys compromise KEY_ID --reason TEXT [--at 2024-12-01T00:00:00Z]
+               credentials-server ledger key                            print the log's verifier key (publish it to platforms)
+               credentials-server ledger checkpoint                     print the signed checkpoint of the current tree
                credentials-server backup FILE [--force]                 copy the store (online, while serving) and verify the copy
                credentials-server restore FILE [--force]                replace the store with a verified backup (server stopped)
                credentials-server help
@@ -64,6 +67,9 @@ public static class AdminCommands
                     await s.Get<KeyManagement>().CompromiseAsync(keyId, at, arguments.Get("reason") ?? "", "admin");
                     return Print(output, $"Marked {keyId} compromised from {at:O}.", 0);
                 }),
+                ["ledger", "key"] => await WithStoreAsync(arguments, s => Task.FromResult(Print(output, s.Get<LogKey>().VerifierKey, 0))),
+                ["ledger", "checkpoint"] => await WithStoreAsync(arguments, async s =>
+                    Print(output, LogCheckpoints.NoteText(await s.Get<LogCheckpoints>().CurrentAsync(CancellationToken.None)).TrimEnd('\n'), 0)),
                 ["principals", "list"] => await WithStoreAsync(arguments, s => ListPrincipals(s, output)),
                 ["principals", "revoke", var name] => await WithStoreAsync(arguments, async s =>
                 {

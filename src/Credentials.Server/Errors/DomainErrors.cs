@@ -10,7 +10,7 @@ namespace Credentials.Server.Errors;
 /// <summary>
 /// Domain and store exceptions as gRPC statuses with google.rpc details: BadRequest for invalid
 /// fields, ErrorInfo (UPPER_SNAKE reason) and PreconditionFailure for refused rules,
-/// ResourceInfo for missing things. Anything else stays UNKNOWN without its text.
+/// ResourceInfo for missing things, BadRequest and ErrorInfo for positions past the end (OUT_OF_RANGE). Anything else stays UNKNOWN without its text.
 /// </summary>
 public static class DomainErrors
 {
@@ -23,6 +23,9 @@ public static class DomainErrors
         NotFoundException e => RpcException.WithDetails(StatusCode.NotFound, e.Message,
             new ResourceInfo { ResourceType = e.ResourceType, ResourceName = e.Name }),
         AlreadyExistsException e => RpcException.WithDetails(StatusCode.AlreadyExists, e.Message, Info(e.Reason, null)),
+        OutOfRangeException e => RpcException.WithDetails(StatusCode.OutOfRange, e.Message,
+            BadRequest([new FieldViolation(e.Field, e.Message)]),
+            Info(e.Reason, new Dictionary<string, string> { ["limit"] = e.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture) })),
         StoreUnavailableException => RpcException.WithDetails(StatusCode.Unavailable, "The store is unavailable; nothing was written. Retry later.",
             Info("STORE_UNAVAILABLE", null)),
         SqliteException e when StoreUnavailableException.IsUnavailable(e) =>

@@ -9,7 +9,9 @@ using Credentials.Server.Diagnostics;
 using Credentials.Server.Errors;
 using Credentials.Server.Integrity;
 using Credentials.Server.Keys;
+using Credentials.Server.Ledger;
 using Credentials.Server.Security;
+using Credentials.Server.Verification;
 using Credentials.Store;
 using Credentials.Store.Certificates;
 using Credentials.Store.Writing;
@@ -37,6 +39,15 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new HolderDigests(sp.GetRequiredService<DataDirectory>().LoadOrCreateHolderKey()));
         services.AddSingleton<SerialAllocator>();
         services.AddSingleton<CertificateIssuer>();
+        services.AddSingleton(configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions());
+        services.AddSingleton<VerificationRateLimiter>();
+        services.AddSingleton<VerificationLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<VerificationLog>());
+        services.AddSingleton<CertificateVerifier>();
+        services.AddSingleton<EnvelopeChecker>();
+        services.AddSingleton(configuration.GetSection("Ledger").Get<LedgerOptions>() ?? new LedgerOptions());
+        services.AddSingleton<LogKey>();
+        services.AddSingleton<LogCheckpoints>();
 
         services.AddSingleton<IServerCallFilter, RequestIdFilter>();
         services.AddSingleton<IServerCallFilter, AuthenticationFilter>();
@@ -49,6 +60,8 @@ public static class ServiceRegistration
         services.AddGrpcService<CertificateService>(CertificatesReflection.Descriptor.Services[0]);
         services.AddGrpcService<AuditService>(AuditReflection.Descriptor.Services[0]);
         services.AddGrpcService<IntegrityService>(IntegrityReflection.Descriptor.Services[0]);
+        services.AddGrpcService<VerificationService>(VerificationReflection.Descriptor.Services[0]);
+        services.AddGrpcService<LedgerService>(LedgerReflection.Descriptor.Services[0]);
         return services;
     }
 }

@@ -8,13 +8,15 @@ namespace Credentials.Server.Hosting;
 public static class Startup
 {
     /// <summary>
-    /// On a fresh store, creates the signing key and the first authority, and prints the
+    /// On a fresh store, creates the signing key, the ledger's log key and the first authority, and prints the
     /// authority's token, once, to <paramref name="console"/>.
     /// </summary>
     public static async Task InitializeAsync(IServiceProvider services, TextWriter console)
     {
         using var audit = Security.AuditTrail.Begin("init", "startup");
         await services.GetRequiredService<KeyManagement>().EnsureKeyAsync("init");
+        // The checkpoint key is made next to the signing keys at first start, so its verifier key can be published before any sync.
+        services.GetRequiredService<Ledger.LogKey>().EnsureCreated();
         var admin = services.GetRequiredService<PrincipalAdmin>();
         var token = await admin.EnsureAuthorityAsync(services.GetRequiredService<Database>());
         if (token is not null)

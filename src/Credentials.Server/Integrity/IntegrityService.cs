@@ -10,6 +10,7 @@ using Credentials.Grpc.Server;
 using Credentials.Server.Common;
 using Credentials.Server.Committees;
 using Credentials.Server.Security;
+using Credentials.Server.Verification;
 using Credentials.Store;
 using Credentials.Store.Idempotency;
 using Credentials.Store.Integrity;
@@ -22,7 +23,8 @@ namespace Credentials.Server.Integrity;
 /// credentials.v1.IntegrityService: the integrity record (职称评审诚信档案库). Whether a record is
 /// active is computed on every read from the clock and the policy profile's period.
 /// </summary>
-public sealed class IntegrityService(Database database, StoreWriter writer, HolderDigests digests, PolicyProfile policy, TimeProvider time)
+public sealed class IntegrityService(Database database, StoreWriter writer, HolderDigests digests, PolicyProfile policy, TimeProvider time,
+    VerificationRateLimiter limiter)
 {
     [Authorize(Role.Authority, Role.Committee)]
     public async Task<RecordMisconductResponse> RecordMisconduct(RecordMisconductRequest request, ServerCallContext context)
@@ -88,6 +90,8 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
     public Task<GetIntegrityStatusResponse> GetIntegrityStatus(GetIntegrityStatusRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();
+        // An employer could otherwise probe ID numbers here: it shares the verification limit.
+        limiter.Acquire(context);
         var today = ChinaCalendar.Today(time);
         var violations = new Violations();
         var number = MisconductRules.ValidateDocument(request.DocumentType, request.DocumentNumber, "", today, violations);

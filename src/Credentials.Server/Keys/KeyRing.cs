@@ -1,4 +1,5 @@
 using Credentials.Core.Signing;
+using Credentials.Core.Verification;
 using Credentials.Store;
 using Credentials.Store.Keys;
 
@@ -23,6 +24,9 @@ public sealed class KeyRing(Database database, KeyFiles files)
 
     public SigningKeyRecord? FindRecord(string keyId) => Current.Records.FirstOrDefault(r => r.KeyId == keyId);
 
+    /// <summary>The public key with this id and its history, as verification needs them, or null.</summary>
+    public KnownKey? FindKnown(string keyId) => Current.Known.GetValueOrDefault(keyId);
+
     /// <summary>Reads the keys again (after a rotation or compromise, here or by an admin command).</summary>
     public void Reload()
     {
@@ -30,7 +34,9 @@ public sealed class KeyRing(Database database, KeyFiles files)
         var records = SigningKeyRepository.List(connection);
         var active = records.LastOrDefault(r => r.IsActive) is { } record ? files.Load(record.KeyId) : null;
         var previous = _snapshot;
-        _snapshot = new Snapshot(records, records.ToDictionary(r => r.KeyId, r => VerificationKey.FromSubjectPublicKeyInfo(r.PublicKey)), active);
+        var keys = records.ToDictionary(r => r.KeyId, r => VerificationKey.FromSubjectPublicKeyInfo(r.PublicKey));
+        var known = records.ToDictionary(r => r.KeyId, r => new KnownKey(keys[r.KeyId], r.ValidFrom, r.ValidUntil, r.CompromisedAt));
+        _snapshot = new Snapshot(records, keys, known, active);
         if (!ReferenceEquals(previous?.Active, active))
         {
             previous?.Active?.Dispose();
@@ -49,5 +55,6 @@ public sealed class KeyRing(Database database, KeyFiles files)
         }
     }
 
-    private sealed record Snapshot(IReadOnlyList<SigningKeyRecord> Records, Dictionary<string, VerificationKey> Public, SigningKey? Active);
+    private sealed record Snapshot(IReadOnlyList<SigningKeyRecord> Records, Dictionary<string, VerificationKey> Public,
+        Dictionary<string, KnownKey> Known, SigningKey? Active);
 }

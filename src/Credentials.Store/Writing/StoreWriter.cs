@@ -74,6 +74,18 @@ public sealed class StoreWriter : IAsyncDisposable
         return await item.Task;
     }
 
+    /// <summary>
+    /// As <see cref="ExecuteAsync{T}"/>, for the service's own bookkeeping that changes no state and appends no
+    /// ledger event (a signed checkpoint kept for later comparison): it gets no audit record, whoever's call
+    /// caused it, because the caller did not ask for a write.
+    /// </summary>
+    public async Task<T> ExecuteBookkeepingAsync<T>(Func<WriteTransaction, T> work, CancellationToken cancellationToken = default)
+    {
+        var item = new WorkItem<T>(work, null);
+        await _queue.Writer.WriteAsync(item, cancellationToken);
+        return await item.Task;
+    }
+
     /// <summary>The size of the probe's scratch row: enough to need fresh pages (16 of 4 KiB).</summary>
     public const int ProbeBytes = 64 * 1024;
 

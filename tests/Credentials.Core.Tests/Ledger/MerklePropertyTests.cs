@@ -1,4 +1,5 @@
 using Credentials.Core.Ledger;
+using Credentials.Testing;
 
 namespace Credentials.Core.Tests.Ledger;
 

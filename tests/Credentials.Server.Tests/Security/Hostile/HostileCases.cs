@@ -9,7 +9,7 @@ namespace Credentials.Server.Tests.Security.Hostile;
 
 /// <summary>What the valid requests refer to: seeded committees, tokens, an issued certificate, a misconduct record.</summary>
 public sealed record HostileContext(TestServer Server, string CommitteeToken, string PlatformToken, string EmployerToken,
-    string CertificateNumber, string RevocableNumber, string RecordId)
+    string CertificateNumber, string RevocableNumber, string RecordId, string CertificateQrText)
 {
     public string AuthorityToken => Server.AuthorityToken;
 
@@ -24,7 +24,7 @@ public sealed record HostileContext(TestServer Server, string CommitteeToken, st
         await server.CallAsync<SuspendCommitteeRequest, SuspendCommitteeResponse>("CommitteeService/SuspendCommittee",
             new SuspendCommitteeRequest { Code = "DL-S03", Reason = "整改", DecisionDocument = "大人社函〔2024〕1号" }, server.AuthorityToken);
         return new HostileContext(server, committee, await server.AddPrincipalAsync("platform", Role.Platform),
-            await server.AddPrincipalAsync("employer", Role.Employer), certificate.Number, revocable.Number, record.Id);
+            await server.AddPrincipalAsync("employer", Role.Employer), certificate.Number, revocable.Number, record.Id, certificate.QrText);
     }
 }
 
@@ -109,17 +109,41 @@ public static class HostileCases
             DecisionDateFrom = Dates.ToProto(new DateOnly(2024, 1, 1)), DecisionDateUntil = Dates.ToProto(new DateOnly(2024, 12, 31)),
         }, c => c.PlatformToken),
 
+        Case<VerifyCertificateRequest, VerifyCertificateResponse>("VerificationService/VerifyCertificate", c => new VerifyCertificateRequest
+        {
+            Number = c.CertificateNumber, HolderName = "张伟", DocumentType = DocumentType.ResidentIdCard, DocumentNumber = CertificateFixtures.IdNumber(1),
+        }, _ => null),
+        Case<VerifyEnvelopeRequest, VerifyEnvelopeResponse>("VerificationService/VerifyEnvelope",
+            c => new VerifyEnvelopeRequest { QrText = c.CertificateQrText }, c => c.EmployerToken),
+        Case<ListSigningKeysRequest, ListSigningKeysResponse>("VerificationService/ListSigningKeys", _ => new ListSigningKeysRequest(), _ => null),
+        Case<ListVerificationsRequest, ListVerificationsResponse>("VerificationService/ListVerifications", c => new ListVerificationsRequest
+        {
+            PageSize = 5, CertificateNumber = c.CertificateNumber, Principal = "employer",
+        }, c => c.PlatformToken),
+
         Case<ListAuditRecordsRequest, ListAuditRecordsResponse>("AuditService/ListAuditRecords", _ => new ListAuditRecordsRequest
         {
             PageSize = 5, Principal = "dl-s01", Method = "/credentials.v1.CertificateService/IssueCertificate",
             StartTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero)),
             EndTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero)),
         }, c => c.AuthorityToken),
+
+        Case<GetCheckpointRequest, GetCheckpointResponse>("LedgerService/GetCheckpoint", _ => new GetCheckpointRequest(), _ => null),
+        Case<GetInclusionProofRequest, GetInclusionProofResponse>("LedgerService/GetInclusionProof",
+            c => new GetInclusionProofRequest { CertificateNumber = c.CertificateNumber }, c => c.PlatformToken),
+        Case<GetConsistencyProofRequest, GetConsistencyProofResponse>("LedgerService/GetConsistencyProof",
+            _ => new GetConsistencyProofRequest { FirstTreeSize = 3, SecondTreeSize = 7 }, _ => null),
+        Case<StreamEventsRequest, StreamEventsResponse>("LedgerService/StreamEvents", _ => new StreamEventsRequest
+        {
+            StartIndex = 1, EventTypes = { LedgerEventType.CertificateIssued }, CommitteeCode = "DL-S01", ReviewYear = 2024, BatchSize = 100,
+        }, c => c.PlatformToken, serverStreaming: true),
+        Case<GetStatisticsRequest, GetStatisticsResponse>("LedgerService/GetStatistics",
+            _ => new GetStatisticsRequest { ReviewYear = 2024, CommitteeCode = "DL-S01" }, c => c.PlatformToken),
     ];
 
     private static HostileCase Case<TRequest, TResponse>(string method, Func<HostileContext, TRequest> request, Func<HostileContext, string?> token,
-        HashSet<string>? ignored = null)
+        HashSet<string>? ignored = null, bool serverStreaming = false)
         where TRequest : IMessage<TRequest>
         where TResponse : IMessage<TResponse> =>
-        new(method, typeof(TResponse), c => request(c), token, ignored ?? None);
+        new(method, typeof(TResponse), c => request(c), token, ignored ?? None, serverStreaming);
 }

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using Credentials.Core.Principals;
 using Credentials.Grpc;
+using Credentials.Server.Verification;
 using Credentials.Store;
 using Google.Protobuf;
 using Google.Rpc;
@@ -43,6 +44,8 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         {
             var hostile = RequestMutations.Copy(request);
             mutation.Apply(hostile);
+            // Answered verifications are logged in the background: written before the fingerprint, not during it.
+            await server.Services.GetRequiredService<VerificationLog>().FlushAsync();
             var before = DatabaseFingerprint(server);
             var error = await CallAsync(server, @case, hostile, token);
             tried++;
@@ -99,11 +102,12 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     /// <summary>Calls the method with a request of its type; returns the error, or null when it succeeded.</summary>
     private static async Task<RpcException?> CallAsync(TestServer server, HostileCase @case, IMessage request, string? token)
     {
-        var call = typeof(TestServer).GetMethod(nameof(TestServer.CallAsync))!
+        // A server-streaming method is read to its end: a refusal may come after the first messages.
+        var call = typeof(TestServer).GetMethod(@case.ServerStreaming ? nameof(TestServer.StreamAsync) : nameof(TestServer.CallAsync))!
             .MakeGenericMethod(request.GetType(), @case.ResponseType);
         try
         {
-            await (Task)call.Invoke(server, [@case.Method, request, token, null])!;
+            await (Task)call.Invoke(server, [@case.Method, request, token, @case.ServerStreaming ? CancellationToken.None : null])!;
             return null;
         }
         catch (RpcException e)
@@ -117,10 +121,11 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     }
 }
 
-/// <summary>A method, a valid request for it, the token to call with, and fields the server ignores by contract (output only).</summary>
+/// <summary>A method, a valid request for it, the token to call with, fields the server ignores by contract (output only), and whether it streams its responses.</summary>
 public sealed record HostileCase(
     string Method,
     Type ResponseType,
     Func<HostileContext, IMessage> Request,
     Func<HostileContext, string?> Token,
-    IReadOnlySet<string> Ignored);
+    IReadOnlySet<string> Ignored,
+    bool ServerStreaming = false);

@@ -1,27 +1,34 @@
-using Credentials.Core.Ledger;
+using System.Security.Cryptography;
 
-namespace Credentials.Core.Tests.Ledger;
+namespace Credentials.Testing;
 
 /// <summary>
 /// RFC 9162 section 2.1 written straight from its text, recursion and all, over leaf hashes: the yardstick the
-/// complete-subtree implementation is measured against. Slow on purpose; tests only.
+/// complete-subtree implementation (and the server's proofs) are measured against. It shares no code with
+/// Credentials.Core: its own SHA-256 prefixes, its own recursion. Slow on purpose; tests only.
 /// </summary>
-internal static class ReferenceMerkle
+public static class ReferenceMerkle
 {
+    /// <summary>SHA-256(0x00 || data).</summary>
+    public static byte[] Leaf(ReadOnlySpan<byte> data) => SHA256.HashData([0x00, .. data]);
+
+    /// <summary>SHA-256(0x01 || left || right).</summary>
+    public static byte[] Node(byte[] left, byte[] right) => SHA256.HashData([0x01, .. left, .. right]);
+
     /// <summary>MTH(D[lo:hi]) (2.1.1).</summary>
     public static byte[] Mth(byte[][] leaves, int lo, int hi)
     {
         var n = hi - lo;
         if (n == 0)
         {
-            return MerkleHash.EmptyRoot.ToArray();
+            return SHA256.HashData([]);
         }
         if (n == 1)
         {
             return leaves[lo];
         }
         var k = LargestPowerOfTwoBelow(n);
-        return MerkleHash.HashChildren(Mth(leaves, lo, lo + k), Mth(leaves, lo + k, hi));
+        return Node(Mth(leaves, lo, lo + k), Mth(leaves, lo + k, hi));
     }
 
     /// <summary>PATH(m, D[lo:hi]) (2.1.3.1), m relative to lo.</summary>

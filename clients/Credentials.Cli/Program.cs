@@ -1,0 +1,3 @@
+using Credentials.Cli.Hosting;
+
+return await Credctl.RunAsync(args, CliConsole.System);

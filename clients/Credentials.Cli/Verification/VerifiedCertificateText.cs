@@ -1,0 +1,25 @@
+using Credentials.Cli.Hosting;
+using Credentials.Core.Time;
+using Credentials.V1;
+
+namespace Credentials.Cli.Verification;
+
+/// <summary>How a verified certificate reads in text output.</summary>
+internal static class VerifiedCertificateText
+{
+    public static void Write(Output output, VerifiedCertificate certificate)
+    {
+        output.Fields(
+            ("number", certificate.Number),
+            ("holder", $"{certificate.HolderName} ({EnumNames.Short(certificate.HolderDocumentType)} {certificate.HolderDocumentMasked})"),
+            ("title", $"{certificate.TitleName} ({EnumNames.Short(certificate.Level)}), {certificate.Series} / {certificate.Specialty}"),
+            ("committee", $"{certificate.CommitteeCode} {certificate.CommitteeName}"),
+            ("review year", certificate.ReviewYear == 0 ? null : certificate.ReviewYear.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("qualified on", Date(certificate.QualificationDate)),
+            ("approval", certificate.ApprovalDocument),
+            ("issued at", certificate.IssueTime?.ToDateTimeOffset().ToString("u", System.Globalization.CultureInfo.InvariantCulture)),
+            ("revoked", certificate.Revocation is { } r ? $"{Date(r.EffectiveDate)} ({EnumNames.Short(r.Reason)})" : null));
+    }
+
+    public static string? Date(Google.Type.Date? date) => Dates.ToDateOnly(date) is { } d ? Dates.ToIso(d) : null;
+}

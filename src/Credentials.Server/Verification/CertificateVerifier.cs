@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using System.Text;
+using Credentials.Core.Certificates;
+using Credentials.Core.Envelopes;
+using Credentials.Core.Identity;
+using Credentials.Core.Time;
+using Credentials.Core.Validation;
+using Credentials.Store;
+using Credentials.Store.Verification;
+using Credentials.V1;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Credentials.Server.Verification;
+
+/// <summary>
+/// Verification by number and holder name (and optionally the document): VALID, REVOKED or
+/// NOT_FOUND. No oracle: a wrong name or document answers exactly like an unknown number, and
+/// costs the same: the same query runs, an unknown number is compared against a decoy
+/// certificate, and the name and document are compared in constant time, both always.
+/// </summary>
+public sealed class CertificateVerifier(Database database, HolderDigests digests, TimeProvider time)
+{
+    private static readonly VerifyCertificateResponse NotFound = new() { Result = VerificationResult.NotFound };
+
+    /// <summary>An issued-looking certificate that no request matches, compared when the number is unknown.</summary>
+    private static readonly VerifiableCertificate Decoy = CreateDecoy();
+
+    /// <summary>The normalised number (for the access log) and the answer; INVALID_ARGUMENT for a malformed request.</summary>
+    public (string Number, VerifyCertificateResponse Response) Verify(VerifyCertificateRequest request)
+    {
+        var violations = new Violations();
+        var number = CertificateNumber.Parse(request.Number, out var numberError);
+        violations.AddIf("number", numberError);
+        var name = Text.Normalize(request.HolderName);
+        violations.AddIf("holder_name", HolderName.Check(name));
+        var document = ValidateDocument(request, violations);
+        violations.ThrowIfAny();
+
+        VerifiableCertificate? found;
+        using (var connection = database.OpenReader())
+        {
+            found = VerificationLookup.Find(connection, number!.Number);
+        }
+        var stored = found ?? Decoy;
+        var signed = CertificateDocument.Parser.ParseFrom(LedgerEvent.Parser.ParseFrom(stored.IssuingEvent).CertificateIssued.Envelope.Payload);
+        var nameMatches = CryptographicOperations.FixedTimeEquals(Digest(name), Digest(signed.HolderName));
+        var documentMatches = document is not { } given
+            || CryptographicOperations.FixedTimeEquals(digests.Lookup(given.Type, given.Number), stored.HolderDigest);
+        // Non-short-circuit: every comparison runs whatever the first one said.
+        if (found is null | !nameMatches | !documentMatches)
+        {
+            return (number.Number, NotFound);
+        }
+        return (number.Number, new VerifyCertificateResponse
+        {
+            Result = found!.RevocationReason is null ? VerificationResult.Valid : VerificationResult.Revoked,
+            Certificate = VerificationMapping.ToVerified(signed, found.RevocationReason, found.RevocationEffectiveDate),
+        });
+    }
+
+    /// <summary>Both or neither; the normalised number when given.</summary>
+    private (DocumentType Type, string Number)? ValidateDocument(VerifyCertificateRequest request, Violations violations)
+    {
+        var number = IdentityDocument.Normalize(request.DocumentNumber);
+        if (request.DocumentType == DocumentType.Unspecified && number.Length == 0)
+        {
+            return null;
+        }
+        if (request.DocumentType == DocumentType.Unspecified || !System.Enum.IsDefined(request.DocumentType))
+        {
+            violations.Add("document_type", "must be a defined document type when document_number is given");
+            return null;
+        }
+        if (number.Length == 0)
+        {
+            violations.Add("document_number", "is required when document_type is given");
+            return null;
+        }
+        violations.AddIf("document_number", IdentityDocument.Check(request.DocumentType, number, ChinaCalendar.Today(time)));
+        return (request.DocumentType, number);
+    }
+
+    private static byte[] Digest(string text) => SHA256.HashData(Encoding.UTF8.GetBytes(text));
+
+    private static VerifiableCertificate CreateDecoy()
+    {
+        var document = new CertificateDocument
+        {
+            Number = CertificateNumber.Format("DL-S01", 2024, 1),
+            HolderName = "\u0000",
+            HolderDocumentType = DocumentType.ResidentIdCard,
+            HolderDocumentMasked = "21**************1X",
+            HolderDocumentDigest = ByteString.CopyFrom(new byte[32]),
+            HolderDocumentSalt = ByteString.CopyFrom(new byte[16]),
+            Series = "工程系列",
+            Specialty = "建筑工程",
+            Level = TitleLevel.DeputySenior,
+            TitleName = "高级工程师",
+            CommitteeCode = "DL-S01",
+            CommitteeName = "大连市工程系列建筑工程专业高级职称评审委员会",
+            ReviewYear = 2024,
+            QualificationDate = Dates.ToProto(new DateOnly(2024, 12, 1)),
+            ApprovalDocument = "大人社发〔2024〕15号",
+            IssuedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UnixEpoch),
+            KeyId = "sm2-0000000000000000",
+        };
+        var envelope = new Envelope { PayloadType = PayloadTypes.Certificate, Payload = document.ToByteString() };
+        envelope.Signatures.Add(new Signature { Keyid = document.KeyId, Sig = ByteString.CopyFrom(new byte[71]) });
+        var issued = new LedgerEvent { CommitteeCode = "DL-S01", ReviewYear = 2024, CertificateIssued = new CertificateIssued { Number = document.Number, Envelope = envelope } };
+        // A random digest: no document's HMAC equals it.
+        return new VerifiableCertificate(RandomNumberGenerator.GetBytes(32), issued.ToByteArray(), null, null);
+    }
+}

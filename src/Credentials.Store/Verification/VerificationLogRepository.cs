@@ -1,0 +1,60 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Credentials.Store.Verification;
+
+/// <summary>The access log: appended in batches by the server's log writer, listed by the authority and the platform.</summary>
+public static class VerificationLogRepository
+{
+    private const string InsertSql = """
+        INSERT INTO verifications (at, principal, role, client_address, request_id, method, certificate_number, result)
+        VALUES ($at, $principal, $role, $address, $requestId, $method, $number, $result)
+        """;
+
+    /// <summary>Appends the entries in order with one prepared statement.</summary>
+    public static void InsertMany(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<VerificationLogEntry> entries)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = InsertSql;
+        var at = command.Parameters.Add("$at", SqliteType.Integer);
+        var principal = command.Parameters.Add("$principal", SqliteType.Text);
+        var role = command.Parameters.Add("$role", SqliteType.Text);
+        var address = command.Parameters.Add("$address", SqliteType.Text);
+        var requestId = command.Parameters.Add("$requestId", SqliteType.Text);
+        var method = command.Parameters.Add("$method", SqliteType.Integer);
+        var number = command.Parameters.Add("$number", SqliteType.Text);
+        var result = command.Parameters.Add("$result", SqliteType.Integer);
+        command.Prepare();
+        foreach (var entry in entries)
+        {
+            at.Value = entry.At.ToUnixTimeMilliseconds();
+            principal.Value = entry.Principal;
+            role.Value = entry.Role;
+            address.Value = entry.ClientAddress;
+            requestId.Value = entry.RequestId;
+            method.Value = entry.Method;
+            number.Value = entry.CertificateNumber;
+            result.Value = entry.Result;
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Rows before <paramref name="beforeId"/> (0: from the newest), newest first; empty filters match all.</summary>
+    public static IReadOnlyList<StoredVerification> List(SqliteConnection connection, long beforeId, int limit, string certificateNumber, string principal) =>
+        connection.Query<Row>(
+            """
+            SELECT * FROM verifications
+            WHERE (@beforeId = 0 OR id < @beforeId)
+              AND (@certificateNumber = '' OR certificate_number = @certificateNumber)
+              AND (@principal = '' OR principal = @principal)
+            ORDER BY id DESC LIMIT @limit
+            """,
+            new { beforeId, limit, certificateNumber, principal })
+            .Select(r => new StoredVerification(r.Id, new VerificationLogEntry(DateTimeOffset.FromUnixTimeMilliseconds(r.At), r.Principal, r.Role,
+                r.ClientAddress, r.RequestId, (int)r.Method, r.CertificateNumber, (int)r.Result)))
+            .ToList();
+
+    private sealed record Row(long Id, long At, string Principal, string Role, string ClientAddress, string RequestId, long Method,
+        string CertificateNumber, long Result);
+}

@@ -1,0 +1,55 @@
+using Credentials.Core.Principals;
+using Credentials.Server.Tests;
+using Credentials.Testing;
+
+namespace Credentials.Cli.Tests;
+
+/// <summary>
+/// A real server with the Dalian committees, an authority and a DL-S01 committee token, and a
+/// temporary directory for the files commands read and write.
+/// </summary>
+public abstract class CliServerTest : IAsyncLifetime
+{
+    protected TestServer Server { get; private set; } = null!;
+
+    protected string CommitteeToken { get; private set; } = "";
+
+    protected TempDirectory Files { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        Server = await TestServer.StartAsync();
+        await Server.SeedDalianCommitteesAsync();
+        CommitteeToken = await Server.AddPrincipalAsync("dl-s01", Role.Committee, "DL-S01");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        Files.Dispose();
+    }
+
+    protected string PathOf(string name) => Path.Combine(Files.Path, name);
+
+    /// <summary>credctl ARGS --server (this server) [--token TOKEN].</summary>
+    protected Task<CliRun> RunAsync(string? token, params string[] args) =>
+        CliRun.RunAsync([.. args, "--server", Server.Address.ToString(), .. token is null ? Array.Empty<string>() : ["--token", token]]);
+
+    /// <summary>Issues a certificate for <paramref name="person"/> as DL-S01 and returns its JSON.</summary>
+    protected async Task<System.Text.Json.Nodes.JsonNode> IssueAsync(int person = 1, string name = "张伟")
+    {
+        var run = await RunAsync(CommitteeToken, [.. IssueArgs(person, name), "--json"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        return run.Json;
+    }
+
+    protected static string[] IssueArgs(int person, string name = "张伟") =>
+    [
+        "issue", "--committee", "DL-S01", "--name", name, "--document-number", IdNumber(person),
+        "--series", "工程系列", "--specialty", "建筑工程", "--level", "deputy-senior", "--title-name", "高级工程师",
+        "--review-meeting-date", "2024-10-25", "--qualification-date", "2024-12-01", "--approval-document", "大人社发〔2024〕15号",
+    ];
+
+    /// <summary>The same ID numbers as the server tests' fixtures.</summary>
+    protected static string IdNumber(int person) => Samples.ResidentId(new DateOnly(1980, 1, 1).AddDays(person * 37), person % 1000);
+}
