@@ -4,8 +4,13 @@ using Credentials.Bench;
 var commands = new Dictionary<string, IBenchCommand>(StringComparer.Ordinal)
 {
     ["crypto"] = new CryptoBenchmark(),
+    ["generate"] = new GenerateCommand(),
     ["issuance"] = new IssuanceBenchmark(),
     ["ledger"] = new LedgerBenchmark(),
+    ["verification"] = new VerificationBenchmark(),
+    ["ledger-append"] = new LedgerAppendBenchmark(),
+    ["ledger-proofs"] = new LedgerProofBenchmark(),
+    ["ledger-stream"] = new LedgerStreamBenchmark(),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

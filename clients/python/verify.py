@@ -406,6 +406,7 @@ def print_certificate(certificate):
         ("holder", f"{certificate.holder_name} ({_short(_enum_name(certificate, 'holder_document_type'))} {certificate.holder_document_masked})"),
         ("title", f"{certificate.title_name} ({_short(_enum_name(certificate, 'level'))}), {certificate.series} / {certificate.specialty}"),
         ("committee", f"{certificate.committee_code} {certificate.committee_name}"),
+        ("review year", str(certificate.review_year) if certificate.review_year else ""),
         ("qualified on", f"{date.year:04d}-{date.month:02d}-{date.day:02d}" if date.year else ""),
         ("approval", certificate.approval_document),
         ("issued at", _format(certificate.issue_time) if certificate.HasField("issue_time") else ""),
@@ -473,7 +474,12 @@ def command_verify(args, service):
     request = Messages.get("VerifyCertificateRequest")(number=args.number, holder_name=args.name)
     if args.document_number:
         request.document_number = args.document_number
-        request.document_type = "DOCUMENT_TYPE_" + args.document_type.upper().replace("-", "_")
+        kinds = request.DESCRIPTOR.fields_by_name["document_type"].enum_type.values_by_name
+        kind = "DOCUMENT_TYPE_" + args.document_type.upper().replace("-", "_")
+        if kind not in kinds or kinds[kind].number == 0:
+            choices = ", ".join(n[len("DOCUMENT_TYPE_"):].lower().replace("_", "-") for n, v in kinds.items() if v.number)
+            raise UsageError(f"--document-type: {args.document_type!r} is not one of {choices}")
+        request.document_type = kinds[kind].number
     elif args.document_type != "resident-id-card":
         raise UsageError("--document-type needs --document-number")
     response = _call(service(), "VerifyCertificate", request, "VerifyCertificateResponse")

@@ -17,7 +17,7 @@ internal static class VerifiedCertificateText
             ("review year", certificate.ReviewYear == 0 ? null : certificate.ReviewYear.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("qualified on", Date(certificate.QualificationDate)),
             ("approval", certificate.ApprovalDocument),
-            ("issued at", certificate.IssueTime?.ToDateTimeOffset().ToString("u", System.Globalization.CultureInfo.InvariantCulture)),
+            ("issued at", certificate.IssueTime?.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)),
             ("revoked", certificate.Revocation is { } r ? $"{Date(r.EffectiveDate)} ({EnumNames.Short(r.Reason)})" : null));
     }
 

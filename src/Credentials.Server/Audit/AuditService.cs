@@ -26,12 +26,7 @@ public sealed class AuditService(Database database)
         var from = Timestamps.Read(request.StartTime, "start_time", violations);
         var until = Timestamps.Read(request.EndTime, "end_time", violations);
         var filters = $"{principal}|{request.Method}|{from?.ToUnixTimeMilliseconds()}|{until?.ToUnixTimeMilliseconds()}";
-        var after = Paging.After(request.PageToken, filters, violations);
-        var beforeId = 0L;
-        if (after.Length > 0 && !long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out beforeId))
-        {
-            violations.Add("page_token", "is not a token from a previous page of this list with the same filters");
-        }
+        var beforeId = Paging.BeforeId(request.PageToken, filters, violations);
         violations.ThrowIfAny();
 
         using var connection = database.OpenReader();

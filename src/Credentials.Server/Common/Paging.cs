@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Credentials.Core.Validation;
@@ -46,6 +47,25 @@ public static class Paging
         }
         violations.Add("page_token", "is not a token from a previous page of this list with the same filters");
         return "";
+    }
+
+    /// <summary>
+    /// For lists by id, newest first: the id to continue below (0 for the first page); a violation
+    /// when the token is not one of ours for these filters.
+    /// </summary>
+    public static long BeforeId(string pageToken, string filters, Violations violations)
+    {
+        var after = After(pageToken, filters, violations);
+        if (after.Length == 0)
+        {
+            return 0;
+        }
+        if (long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return id;
+        }
+        violations.Add("page_token", "is not a token from a previous page of this list with the same filters");
+        return 0;
     }
 
     public static string Token(string lastKey, string filters) =>

@@ -14,6 +14,7 @@ using Credentials.Server.Security;
 using Credentials.Server.Verification;
 using Credentials.Store;
 using Credentials.Store.Certificates;
+using Credentials.Store.Verification;
 using Credentials.Store.Writing;
 using Credentials.V1;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -43,6 +44,7 @@ public static class ServiceRegistration
         services.AddSingleton<VerificationRateLimiter>();
         services.AddSingleton<VerificationLog>();
         services.AddHostedService(sp => sp.GetRequiredService<VerificationLog>());
+        services.AddSingleton<VerificationLookup>();
         services.AddSingleton<CertificateVerifier>();
         services.AddSingleton<EnvelopeChecker>();
         services.AddSingleton(configuration.GetSection("Ledger").Get<LedgerOptions>() ?? new LedgerOptions());

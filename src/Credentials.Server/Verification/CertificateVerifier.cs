@@ -5,7 +5,6 @@ using Credentials.Core.Envelopes;
 using Credentials.Core.Identity;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
-using Credentials.Store;
 using Credentials.Store.Verification;
 using Credentials.V1;
 using Google.Protobuf;
@@ -19,7 +18,7 @@ namespace Credentials.Server.Verification;
 /// costs the same: the same query runs, an unknown number is compared against a decoy
 /// certificate, and the name and document are compared in constant time, both always.
 /// </summary>
-public sealed class CertificateVerifier(Database database, HolderDigests digests, TimeProvider time)
+public sealed class CertificateVerifier(VerificationLookup lookup, HolderDigests digests, TimeProvider time)
 {
     private static readonly VerifyCertificateResponse NotFound = new() { Result = VerificationResult.NotFound };
 
@@ -37,11 +36,7 @@ public sealed class CertificateVerifier(Database database, HolderDigests digests
         var document = ValidateDocument(request, violations);
         violations.ThrowIfAny();
 
-        VerifiableCertificate? found;
-        using (var connection = database.OpenReader())
-        {
-            found = VerificationLookup.Find(connection, number!.Number);
-        }
+        var found = lookup.Find(number!.Number);
         var stored = found ?? Decoy;
         var signed = CertificateDocument.Parser.ParseFrom(LedgerEvent.Parser.ParseFrom(stored.IssuingEvent).CertificateIssued.Envelope.Payload);
         var nameMatches = CryptographicOperations.FixedTimeEquals(Digest(name), Digest(signed.HolderName));

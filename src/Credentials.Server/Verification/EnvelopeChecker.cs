@@ -2,7 +2,6 @@ using Credentials.Core.Envelopes;
 using Credentials.Core.Validation;
 using Credentials.Core.Verification;
 using Credentials.Server.Keys;
-using Credentials.Store;
 using Credentials.Store.Verification;
 using Credentials.V1;
 
@@ -13,7 +12,7 @@ namespace Credentials.Server.Verification;
 /// <see cref="EnvelopeInspector"/> against every key we ever used, then the record (the
 /// certificate is on record with exactly these signed bytes) and its current status.
 /// </summary>
-public sealed class EnvelopeChecker(Database database, KeyRing keys)
+public sealed class EnvelopeChecker(VerificationLookup lookup, KeyRing keys)
 {
     /// <summary>The most a request may carry, as bytes or as text: larger is INVALID_ARGUMENT, not a verdict.</summary>
     public const int MaxRequestLength = 64 * 1024;
@@ -47,10 +46,7 @@ public sealed class EnvelopeChecker(Database database, KeyRing keys)
         VerifiableCertificate? stored = null;
         if (!checks.HasFailed && document is not null)
         {
-            using (var connection = database.OpenReader())
-            {
-                stored = VerificationLookup.Find(connection, document.Number);
-            }
+            stored = lookup.Find(document.Number);
             var recorded = stored is null ? null : LedgerEvent.Parser.ParseFrom(stored.IssuingEvent).CertificateIssued.Envelope;
             if (recorded is null)
             {

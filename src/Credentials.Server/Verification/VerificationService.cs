@@ -80,12 +80,7 @@ public sealed class VerificationService(
         var principal = Text.Normalize(request.Principal);
         violations.AddIf("principal", Text.Check(principal, 0, 100));
         var filters = $"{number}|{principal}";
-        var after = Paging.After(request.PageToken, filters, violations);
-        var beforeId = 0L;
-        if (after.Length > 0 && !long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out beforeId))
-        {
-            violations.Add("page_token", "is not a token from a previous page of this list with the same filters");
-        }
+        var beforeId = Paging.BeforeId(request.PageToken, filters, violations);
         violations.ThrowIfAny();
 
         using var connection = database.OpenReader();

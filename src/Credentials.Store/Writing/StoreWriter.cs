@@ -241,6 +241,7 @@ public sealed class StoreWriter : IAsyncDisposable
         catch (Exception e)
         {
             _logger.LogError(e, "A group of {Count} writes could not be committed", group.Count);
+            _ledger.AbortGroup();
             try
             {
                 transaction?.Rollback();

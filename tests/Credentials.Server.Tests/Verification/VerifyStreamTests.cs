@@ -91,7 +91,9 @@ public sealed class VerifyStreamTests : SeededServerTest
     [Fact]
     public async Task VerifyStream_Anonymous_IsUnauthenticated()
     {
-        var error = await Assert.ThrowsAsync<RpcException>(() => StreamAsync(null, [ByNumber("a", UnknownNumber)]));
+        using var call = Server.Duplex<VerifyStreamRequest, VerifyStreamResponse>("VerificationService/VerifyStream", null);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
     }

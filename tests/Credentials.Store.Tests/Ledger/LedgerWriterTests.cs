@@ -1,5 +1,6 @@
 using Credentials.Core.Ledger;
 using Credentials.Store.Ledger;
+using Credentials.Store.Writing;
 using Credentials.V1;
 using Dapper;
 using Google.Protobuf.WellKnownTypes;
@@ -50,5 +51,64 @@ public class LedgerWriterTests
         var stored = plan.Assemble(MerkleNodeRepository.Fetch(connection, plan.NodeIds));
 
         Assert.Equal(range.Root(), Assert.Single(stored));
+    }
+
+    [Fact]
+    public async Task Append_RefusedUnitsAmongAcceptedOnes_TreeHasTheRootOfTheStoredEvents()
+    {
+        await using var store = new StoreFixture();
+
+        // Units in the same groups: every third appends two events, then refuses; its savepoint and its part of the edge go.
+        var results = await Task.WhenAll(Enumerable.Range(0, 90).Select(async n =>
+        {
+            try
+            {
+                return await store.Writer.ExecuteAsync(tx =>
+                {
+                    tx.Ledger.Append(new LedgerEvent { CommitteeStateChanged = new CommitteeStateChanged { Code = $"C-{n}" } }, "test");
+                    tx.Ledger.Append(new LedgerEvent { CommitteeStateChanged = new CommitteeStateChanged { Code = $"D-{n}" } }, "test");
+                    return n % 3 == 0 ? throw new InvalidOperationException("refused") : true;
+                });
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }));
+
+        Assert.Equal(60, results.Count(r => r));
+        AssertTreeMatchesEvents(store, 120);
+    }
+
+    [Fact]
+    public async Task Append_AnotherWriterAppendsMeanwhile_TreeHasTheRootOfTheStoredEvents()
+    {
+        await using var store = new StoreFixture();
+        // As an admin command in another process would: its own writer on the same file.
+        await using var other = new StoreWriter(store.Database, store.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<StoreWriter>.Instance);
+
+        for (var n = 0; n < 20; n++)
+        {
+            var writer = n % 4 == 3 ? other : store.Writer;
+            await writer.ExecuteAsync(tx => tx.Ledger.Append(new LedgerEvent { CommitteeStateChanged = new CommitteeStateChanged { Code = $"C-{n}" } }, "test"));
+        }
+
+        AssertTreeMatchesEvents(store, 20);
+    }
+
+    private static void AssertTreeMatchesEvents(StoreFixture store, int count)
+    {
+        using var connection = store.Database.OpenReader();
+        var bodies = connection.Query<byte[]>("SELECT body FROM ledger_events ORDER BY seq").ToList();
+        var range = new CompactRange();
+        foreach (var body in bodies)
+        {
+            range.Append(MerkleHash.HashLeaf(body));
+        }
+        Assert.Equal(count, bodies.Count);
+        Assert.Equal(Enumerable.Range(0, count).Select(i => (ulong)i), bodies.Select(b => LedgerEvent.Parser.ParseFrom(b).Sequence));
+        var plan = NodePlan.Root(count);
+        Assert.Equal(range.Root(), Assert.Single(plan.Assemble(MerkleNodeRepository.Fetch(connection, plan.NodeIds))));
+        Assert.Equal(2L * count - System.Numerics.BitOperations.PopCount((ulong)count), connection.ExecuteScalar<long>("SELECT COUNT(*) FROM merkle_nodes"));
     }
 }
