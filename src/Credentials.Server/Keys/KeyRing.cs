@@ -11,6 +11,7 @@ namespace Credentials.Server.Keys;
 /// </summary>
 public sealed class KeyRing(Database database, KeyFiles files)
 {
+    private readonly Lock _reloading = new();
     private volatile Snapshot? _snapshot;
 
     /// <summary>The key that signs new certificates.</summary>
@@ -30,6 +31,16 @@ public sealed class KeyRing(Database database, KeyFiles files)
     /// <summary>Reads the keys again (after a rotation or compromise, here or by an admin command).</summary>
     public void Reload()
     {
+        // One reload at a time: two concurrent first uses (after a restart, under load) each loaded
+        // the key and the second disposed the first's while it was signing (found by tests/crash).
+        lock (_reloading)
+        {
+            ReloadLocked();
+        }
+    }
+
+    private void ReloadLocked()
+    {
         using var connection = database.OpenReader();
         var records = SigningKeyRepository.List(connection);
         var active = records.LastOrDefault(r => r.IsActive) is { } record ? files.Load(record.KeyId) : null;
@@ -47,9 +58,16 @@ public sealed class KeyRing(Database database, KeyFiles files)
     {
         get
         {
-            if (_snapshot is null)
+            if (_snapshot is { } snapshot)
             {
-                Reload();
+                return snapshot;
+            }
+            lock (_reloading)
+            {
+                if (_snapshot is null)
+                {
+                    ReloadLocked();
+                }
             }
             return _snapshot!;
         }
