@@ -21,7 +21,7 @@ public sealed class KeyRing(Database database, KeyFiles files)
     public IReadOnlyList<SigningKeyRecord> Records => Current.Records;
 
     /// <summary>The public key with this id, or null.</summary>
-    public VerificationKey? Find(string keyId) => Current.Public.GetValueOrDefault(keyId);
+    public VerificationKey? Find(string keyId) => FindKnown(keyId)?.Key;
 
     public SigningKeyRecord? FindRecord(string keyId) => Current.Records.FirstOrDefault(r => r.KeyId == keyId);
 
@@ -45,9 +45,9 @@ public sealed class KeyRing(Database database, KeyFiles files)
         var records = SigningKeyRepository.List(connection);
         var active = records.LastOrDefault(r => r.IsActive) is { } record ? files.Load(record.KeyId) : null;
         var previous = _snapshot;
-        var keys = records.ToDictionary(r => r.KeyId, r => VerificationKey.FromSubjectPublicKeyInfo(r.PublicKey));
-        var known = records.ToDictionary(r => r.KeyId, r => new KnownKey(keys[r.KeyId], r.ValidFrom, r.ValidUntil, r.CompromisedAt));
-        _snapshot = new Snapshot(records, keys, known, active);
+        var known = records.ToDictionary(r => r.KeyId,
+            r => new KnownKey(VerificationKey.FromSubjectPublicKeyInfo(r.PublicKey), r.ValidFrom, r.ValidUntil, r.CompromisedAt));
+        _snapshot = new Snapshot(records, known, active);
         if (!ReferenceEquals(previous?.Active, active))
         {
             previous?.Active?.Dispose();
@@ -73,6 +73,5 @@ public sealed class KeyRing(Database database, KeyFiles files)
         }
     }
 
-    private sealed record Snapshot(IReadOnlyList<SigningKeyRecord> Records, Dictionary<string, VerificationKey> Public,
-        Dictionary<string, KnownKey> Known, SigningKey? Active);
+    private sealed record Snapshot(IReadOnlyList<SigningKeyRecord> Records, Dictionary<string, KnownKey> Known, SigningKey? Active);
 }

@@ -67,24 +67,16 @@ public sealed class StoreWriter : IAsyncDisposable
     /// group is on disk. Exceptions thrown by the work come back as they are (nothing of it is
     /// written); a failure of the store itself comes back as <see cref="StoreUnavailableException"/>.
     /// </summary>
-    public async Task<T> ExecuteAsync<T>(Func<WriteTransaction, T> work, CancellationToken cancellationToken = default)
-    {
-        var item = new WorkItem<T>(work, AuditSource?.Invoke());
-        await _queue.Writer.WriteAsync(item, cancellationToken);
-        return await item.Task;
-    }
+    public Task<T> ExecuteAsync<T>(Func<WriteTransaction, T> work, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(new WorkItem<T>(work, AuditSource?.Invoke()), cancellationToken);
 
     /// <summary>
     /// As <see cref="ExecuteAsync{T}"/>, for the service's own bookkeeping that changes no state and appends no
     /// ledger event (a signed checkpoint kept for later comparison): it gets no audit record, whoever's call
     /// caused it, because the caller did not ask for a write.
     /// </summary>
-    public async Task<T> ExecuteBookkeepingAsync<T>(Func<WriteTransaction, T> work, CancellationToken cancellationToken = default)
-    {
-        var item = new WorkItem<T>(work, null);
-        await _queue.Writer.WriteAsync(item, cancellationToken);
-        return await item.Task;
-    }
+    public Task<T> ExecuteBookkeepingAsync<T>(Func<WriteTransaction, T> work, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(new WorkItem<T>(work, null), cancellationToken);
 
     /// <summary>The size of the probe's scratch row: enough to need fresh pages (16 of 4 KiB).</summary>
     public const int ProbeBytes = 64 * 1024;
@@ -152,12 +144,11 @@ public sealed class StoreWriter : IAsyncDisposable
     /// PRAGMA max_page_count, a read-only store with PRAGMA query_only).
     /// </summary>
     public Task MaintainAsync(Action<SqliteConnection> action) =>
-        ExecuteAsync<bool>(_ => throw new InvalidOperationException("Maintenance runs outside groups."), maintenance: action);
+        EnqueueAsync(new WorkItem<bool>(_ => throw new InvalidOperationException("Maintenance runs outside groups."), null) { Maintenance = action });
 
-    private async Task<T> ExecuteAsync<T>(Func<WriteTransaction, T> work, Action<SqliteConnection> maintenance)
+    private async Task<T> EnqueueAsync<T>(WorkItem<T> item, CancellationToken cancellationToken = default)
     {
-        var item = new WorkItem<T>(work, null) { Maintenance = maintenance };
-        await _queue.Writer.WriteAsync(item);
+        await _queue.Writer.WriteAsync(item, cancellationToken);
         return await item.Task;
     }
 
