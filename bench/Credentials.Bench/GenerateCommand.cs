@@ -15,6 +15,7 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Committee = Credentials.Core.Committees.Committee;
+using CommitteeService = Credentials.Server.Committees.CommitteeService;
 
 namespace Credentials.Bench;
 

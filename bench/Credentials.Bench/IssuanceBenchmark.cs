@@ -15,6 +15,7 @@ using Dapper;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using CommitteeService = Credentials.Server.Committees.CommitteeService;
 
 namespace Credentials.Bench;
 

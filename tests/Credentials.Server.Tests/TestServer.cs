@@ -7,6 +7,7 @@ using Credentials.Server.Committees;
 using Credentials.Server.Hosting;
 using Credentials.Store.Writing;
 using Credentials.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,5 +1,6 @@
 using Credentials.Store.Writing;
 using Credentials.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Credentials.Store.Tests;
@@ -15,7 +16,7 @@ public sealed class StoreFixture : IAsyncDisposable
         Writer = new StoreWriter(Database, Time, NullLogger<StoreWriter>.Instance);
     }
 
-    public FakeTimeProvider Time { get; } = new();
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2024, 12, 20, 2, 0, 0, TimeSpan.Zero));
 
     public Database Database { get; private set; }
 

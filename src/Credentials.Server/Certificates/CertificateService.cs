@@ -11,6 +11,7 @@ using Credentials.Store;
 using Credentials.Store.Certificates;
 using Credentials.Store.Writing;
 using Credentials.V1;
+using CommitteeService = Credentials.Server.Committees.CommitteeService;
 
 namespace Credentials.Server.Certificates;
 

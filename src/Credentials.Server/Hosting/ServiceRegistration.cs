@@ -18,6 +18,13 @@ using Credentials.Store.Verification;
 using Credentials.Store.Writing;
 using Credentials.V1;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using AuditService = Credentials.Server.Audit.AuditService;
+using CertificateService = Credentials.Server.Certificates.CertificateService;
+using CommitteeService = Credentials.Server.Committees.CommitteeService;
+using DiagnosticsService = Credentials.Server.Diagnostics.DiagnosticsService;
+using IntegrityService = Credentials.Server.Integrity.IntegrityService;
+using LedgerService = Credentials.Server.Ledger.LedgerService;
+using VerificationService = Credentials.Server.Verification.VerificationService;
 
 namespace Credentials.Server.Hosting;
 

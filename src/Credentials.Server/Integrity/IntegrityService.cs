@@ -16,6 +16,7 @@ using Credentials.Store.Idempotency;
 using Credentials.Store.Integrity;
 using Credentials.Store.Writing;
 using Credentials.V1;
+using CommitteeService = Credentials.Server.Committees.CommitteeService;
 
 namespace Credentials.Server.Integrity;
 
