@@ -79,8 +79,6 @@ internal sealed class FixedBaseMultiplier
             result = ProjectivePoint.AddMixed(result, addend);
         }
         ProjectivePoint.ConditionalNegate(ref result.Y, evenMask);
-        odd = default;
-        scalar = default;
         return result;
     }
 

@@ -10,7 +10,7 @@ internal static class Sm2Field
 
     /// <summary>
     /// x^-1 = x^(p-2) by Fermat (0 for x = 0), in Montgomery form. The exponent is public, so
-    /// this fixed addition chain (256 squarings, 16 multiplications) runs the same steps for
+    /// this fixed addition chain (256 squarings, 15 multiplications) runs the same steps for
     /// every x. p - 2 is, from the top: 31 ones, a zero, 128 ones, 32 zeros, 62 ones, 0, 1.
     /// </summary>
     public static UInt256 Invert(in UInt256 x)

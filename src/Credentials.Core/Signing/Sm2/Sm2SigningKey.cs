@@ -89,8 +89,6 @@ internal sealed class Sm2SigningKey : SigningKey
         var rd = Fn.Multiply(r, _dMontgomery);
         var s = Fn.Multiply(Fn.Subtract(nonce, rd), _inverseOfOnePlusDMontgomery);
         retry |= UInt256.IsZeroMask(s);
-        nonce = default;
-        rd = default;
         if (retry != 0)
         {
             return null;
@@ -157,7 +155,6 @@ internal sealed class Sm2SigningKey : SigningKey
             RandomNumberGenerator.Fill(destination);
             var value = UInt256.FromBigEndian(destination);
             var accept = ~UInt256.IsZeroMask(value) & UInt256.LessThanMask(value, maxExclusive);
-            value = default;
             if (accept != 0)
             {
                 return;
