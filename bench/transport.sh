@@ -24,7 +24,8 @@
 #   --stats-token TOKEN  authority or platform token for GetCallStatistics (default
 #                        $CREDENTIALS_TOKEN, else the first authority token that a server started
 #                        over a fresh data dir prints)
-#   -n, --requests N     measured requests per server, split evenly over the rounds (default 200000)
+#   -n, --requests N     measured requests per server, split evenly over the rounds, rounded up
+#                        (default 200000)
 #   --warmup N           requests to each server before measuring, not counted (default 20000)
 #   --rounds R           rounds; each loads both servers one after the other, the order
 #                        alternating from round to round (default 3)
@@ -127,18 +128,9 @@ fi
 source "$ROOT/bench/server.sh"
 work="$(mktemp -d -t transport.XXXXXX)"
 BARE_PID=""
-# bare_stop: SIGTERM, so that the bare server prints its count; SIGKILL after 10 s.
+# SIGTERM, so that the bare server prints its count.
 bare_stop() {
-  if [[ -n $BARE_PID ]] && kill -0 "$BARE_PID" 2>/dev/null; then
-    kill -TERM "$BARE_PID" 2>/dev/null || true
-    local _
-    for _ in $(seq 100); do
-      kill -0 "$BARE_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$BARE_PID" 2>/dev/null || true
-    wait "$BARE_PID" 2>/dev/null || true
-  fi
+  [[ -z $BARE_PID ]] || process_stop "$BARE_PID"
   BARE_PID=""
 }
 cleanup() {
@@ -183,14 +175,7 @@ if [[ -z $address ]]; then
 fi
 dotnet "$bare_dll" --urls http://127.0.0.1:0 >"$work/bare.log" 2>&1 &
 BARE_PID=$!
-bare_address=""
-for _ in $(seq $((SERVER_START_TIMEOUT_S * 10))); do
-  bare_address="$(sed -n 's|.*Now listening on: http://\(127\.0\.0\.1:[0-9]*\).*|\1|p' "$work/bare.log" | head -n 1)"
-  [[ -z $bare_address ]] || break
-  kill -0 "$BARE_PID" 2>/dev/null || break
-  sleep 0.1
-done
-if [[ -z $bare_address ]]; then
+if ! bare_address="$(listening_address "$work/bare.log" "$BARE_PID")"; then
   cat "$work/bare.log" >&2
   echo "transport: the bare server did not report its address" >&2
   exit 1

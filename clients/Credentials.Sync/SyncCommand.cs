@@ -53,25 +53,23 @@ public static class SyncCommand
                 return Fail(error, $"credentials-sync: --server: '{parse.GetValue(server)}' is not http://host:port or https://host:port", BadUsage);
             }
             string? token;
-            GrpcChannel channel;
+            SocketsHttpHandler handler;
             try
             {
                 token = parse.GetValue(tokenFile) is { } file ? (await File.ReadAllTextAsync(file.FullName, cancellationToken)).Trim() : environmentToken;
-                channel = OpenChannel(address, parse.GetValue(ca), parse.GetValue(certificate), parse.GetValue(key));
+                handler = ClientTls.Handler(address, parse.GetValue(ca), parse.GetValue(certificate), parse.GetValue(key));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ClientTls.OptionException)
             {
                 return Fail(error, $"credentials-sync: {e.Message}", BadUsage);
             }
-            using (channel)
+            using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+            var client = new LedgerService.LedgerServiceClient(string.IsNullOrEmpty(token) ? channel.CreateCallInvoker() : channel.Intercept(headers =>
             {
-                var client = new LedgerService.LedgerServiceClient(string.IsNullOrEmpty(token) ? channel.CreateCallInvoker() : channel.Intercept(headers =>
-                {
-                    headers.Add("authorization", "Bearer " + token);
-                    return headers;
-                }));
-                return await SyncAsync(new GrpcLedgerFeed(client), address, parse.GetValue(mirror)!, parse.GetValue(logKey), output, error, cancellationToken);
-            }
+                headers.Add("authorization", "Bearer " + token);
+                return headers;
+            }));
+            return await SyncAsync(new GrpcLedgerFeed(client), address, parse.GetValue(mirror)!, parse.GetValue(logKey), output, error, cancellationToken);
         });
 
         var parsed = root.Parse(args);
@@ -85,21 +83,6 @@ public static class SyncCommand
                 BadUsage);
         }
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-    }
-
-    private static GrpcChannel OpenChannel(Uri address, FileInfo? ca, FileInfo? certificate, FileInfo? key)
-    {
-        if ((ca is not null || certificate is not null) && address.Scheme != "https")
-        {
-            throw new ClientTls.OptionException($"{(ca is not null ? "--ca" : "--cert")} needs an https:// server address.");
-        }
-        if (key is not null && certificate is null)
-        {
-            throw new ClientTls.OptionException("--key goes with --cert.");
-        }
-        var handler = ClientTls.Handler(ca is null ? null : ClientTls.LoadRoots(ca.FullName),
-            certificate is null ? null : ClientTls.LoadClientCertificate(certificate.FullName, key?.FullName));
-        return GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
     }
 
     private static async Task<int> SyncAsync(ILedgerFeed feed, Uri address, string path, string? logKey, TextWriter output, TextWriter error,

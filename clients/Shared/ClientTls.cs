@@ -15,13 +15,29 @@ internal static class ClientTls
     /// <summary>A TLS option that cannot be used: the message names the option and the file.</summary>
     public sealed class OptionException(string message) : Exception(message);
 
-    /// <summary>The handler of a channel, trusting <paramref name="roots"/> (null: the system store) and presenting <paramref name="clientCertificate"/>.</summary>
-    public static SocketsHttpHandler Handler(X509Certificate2Collection? roots, X509Certificate2Collection? clientCertificate)
+    /// <summary>The handler of a channel to <paramref name="address"/>, with --ca, --cert and --key as given (null: not given).</summary>
+    /// <exception cref="OptionException">An option that does not fit the address or the others, or a file that cannot be used.</exception>
+    public static SocketsHttpHandler Handler(Uri address, FileInfo? ca, FileInfo? certificate, FileInfo? key)
+    {
+        if ((ca is not null || certificate is not null) && address.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new OptionException($"{(ca is not null ? "--ca" : "--cert")} needs an https:// server address.");
+        }
+        if (key is not null && certificate is null)
+        {
+            throw new OptionException("--key goes with --cert.");
+        }
+        return Handler(ca is null ? null : LoadRoots(ca.FullName), certificate is null ? null : LoadClientCertificate(certificate.FullName, key?.FullName));
+    }
+
+    /// <summary>Trusting <paramref name="roots"/> (null: the system store) and presenting <paramref name="clientCertificate"/> (null: none).</summary>
+    private static SocketsHttpHandler Handler(X509Certificate2Collection? roots, X509Certificate2Collection? clientCertificate)
     {
         var tls = new SslClientAuthenticationOptions();
         if (roots is not null)
         {
-            // Only these roots anchor the chain; the host name is still checked against the certificate.
+            // Only these roots anchor the chain; the host name is still checked against the certificate. No revocation
+            // check, as with the system store (SslStream's default): a private CA seldom publishes a CRL.
             tls.CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
             tls.CertificateChainPolicy.CustomTrustStore.AddRange(roots);
         }
@@ -34,7 +50,7 @@ internal static class ClientTls
     }
 
     /// <summary>The CA certificates of a PEM file (--ca).</summary>
-    public static X509Certificate2Collection LoadRoots(string path)
+    private static X509Certificate2Collection LoadRoots(string path)
     {
         var roots = new X509Certificate2Collection();
         try
@@ -52,7 +68,7 @@ internal static class ClientTls
     /// The client certificate of a PEM file (--cert: the certificate first, then any intermediates) with its
     /// private key (--key: a PEM key file; without it, the key is read from the certificate file).
     /// </summary>
-    public static X509Certificate2Collection LoadClientCertificate(string certificatePath, string? keyPath)
+    private static X509Certificate2Collection LoadClientCertificate(string certificatePath, string? keyPath)
     {
         var chain = new X509Certificate2Collection();
         try

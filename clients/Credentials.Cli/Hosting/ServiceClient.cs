@@ -16,14 +16,6 @@ internal sealed class ServiceClient : IDisposable
     public ServiceClient(string server, string? token, FileInfo? ca, FileInfo? certificate, FileInfo? key, TimeSpan timeout)
     {
         var address = ParseAddress(server);
-        if ((ca is not null || certificate is not null) && address.Scheme != "https")
-        {
-            throw new UsageException($"{(ca is not null ? "--ca" : "--cert")} needs an https:// server address.");
-        }
-        if (key is not null && certificate is null)
-        {
-            throw new UsageException("--key goes with --cert.");
-        }
         if (!string.IsNullOrEmpty(token) && address.Scheme == "http" && !address.IsLoopback)
         {
             throw new UsageException("A token is only sent over https:// (or to a loopback address).");
@@ -31,8 +23,7 @@ internal sealed class ServiceClient : IDisposable
         SocketsHttpHandler handler;
         try
         {
-            handler = ClientTls.Handler(ca is null ? null : ClientTls.LoadRoots(ca.FullName),
-                certificate is null ? null : ClientTls.LoadClientCertificate(certificate.FullName, key?.FullName));
+            handler = ClientTls.Handler(address, ca, certificate, key);
         }
         catch (ClientTls.OptionException e)
         {
