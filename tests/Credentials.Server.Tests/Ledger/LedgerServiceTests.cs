@@ -255,7 +255,7 @@ public sealed class LedgerServiceTests : LedgerServerTest
         using (var broken = new CancellationTokenSource())
         {
             Metadata headers = [new Metadata.Entry("authorization", "Bearer " + Platform)];
-            using var call = Server.Channel.ServerStreamingCall<StreamEventsRequest, StreamEventsResponse>("/credentials.v1.LedgerService/StreamEvents",
+            using var call = Server.LegacyChannelForTests.ServerStreamingCall<StreamEventsRequest, StreamEventsResponse>("/credentials.v1.LedgerService/StreamEvents",
                 new StreamEventsRequest { BatchSize = 3 }, new Grpc.Client.CallOptions(headers, CancellationToken: broken.Token));
             for (var i = 0; i < 2; i++)
             {
