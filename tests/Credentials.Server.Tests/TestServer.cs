@@ -7,6 +7,7 @@ using Credentials.Testing;
 using Credentials.V1;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -22,7 +23,7 @@ namespace Credentials.Server.Tests;
 /// test moves. Tests call it as any client would: the generated clients over Grpc.Net.Client,
 /// on one HTTP/2 channel per server, as the principal whose token they pass.
 /// </summary>
-public sealed partial class TestServer : IAsyncDisposable
+public sealed class TestServer : IAsyncDisposable
 {
     private readonly TempDirectory? _directory;
     private readonly WebApplication _app;
@@ -148,10 +149,12 @@ public sealed partial class TestServer : IAsyncDisposable
 
     public DiagnosticsService.DiagnosticsServiceClient Diagnostics(string? token = null) => new(Caller(token));
 
+    /// <summary>grpc.health.v1, which anyone may call.</summary>
+    public Health.HealthClient Health() => new(Channel);
+
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
-        DisposeLegacy();
         await _app.StopAsync();
         await _app.DisposeAsync();
         _directory?.Dispose();
