@@ -106,8 +106,8 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// The server's channel: HTTP/2 to <see cref="Address"/> with the default handler, shared by
-    /// every call of the test. A server started with TLS needs a channel of its own (<see cref="CreateChannel"/>).
+    /// The server's channel, shared by every call of the test: HTTP/2 to <see cref="Address"/>, cleartext for the
+    /// default http address. A server started with TLS needs a channel that trusts its certificate (<see cref="CreateChannel"/>).
     /// </summary>
     public GrpcChannel Channel { get; }
 
