@@ -14,8 +14,7 @@ public sealed class IssueCommandTests : CliServerTest
         var number = (string)certificate["number"]!;
         Assert.StartsWith("DL-S01-2024-", number, StringComparison.Ordinal);
         Assert.StartsWith("TC1:", (string)certificate["qrText"]!, StringComparison.Ordinal);
-        var stored = await Server.CallAsync<GetCertificateRequest, GetCertificateResponse>("CertificateService/GetCertificate",
-            new GetCertificateRequest { Number = number }, Server.AuthorityToken);
+        var stored = await Server.Certificates(Server.AuthorityToken).GetCertificateAsync(new GetCertificateRequest { Number = number });
         Assert.Equal("张伟", stored.Certificate.Spec.Holder.Name);
         Assert.Equal(TitleLevel.DeputySenior, stored.Certificate.Spec.Level);
         Assert.Equal(2024, stored.Certificate.Spec.ReviewYear);
@@ -107,5 +106,5 @@ public sealed class IssueCommandTests : CliServerTest
     }
 
     private Task<ListCertificatesResponse> ListAsync() =>
-        Server.CallAsync<ListCertificatesRequest, ListCertificatesResponse>("CertificateService/ListCertificates", new ListCertificatesRequest(), Server.AuthorityToken);
+        Server.Certificates(Server.AuthorityToken).ListCertificatesAsync(new ListCertificatesRequest()).ResponseAsync;
 }

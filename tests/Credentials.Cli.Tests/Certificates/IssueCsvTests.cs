@@ -125,5 +125,5 @@ public sealed class IssueCsvTests : CliServerTest
     }
 
     private Task<ListCertificatesResponse> ListAsync() =>
-        Server.CallAsync<ListCertificatesRequest, ListCertificatesResponse>("CertificateService/ListCertificates", new ListCertificatesRequest(), Server.AuthorityToken);
+        Server.Certificates(Server.AuthorityToken).ListCertificatesAsync(new ListCertificatesRequest()).ResponseAsync;
 }
