@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Credentials.Core.Envelopes;
@@ -21,35 +22,28 @@ namespace Credentials.Bench;
 /// first but hardly the second. <c>openssl speed</c> divides by CPU user time too (unless
 /// given -elapsed), so the CPU-second figures are the ones to compare with it.
 /// </summary>
-internal sealed class CryptoBenchmark : IBenchCommand
+internal static class CryptoBenchmark
 {
     private const double Sm2SignTarget = 12_000;
     private const double Sm2VerifyTarget = 15_000;
 
-    public string Description => "sign/verify per second per algorithm, one thread [--seconds N] [--openssl] [--check-jit]";
-
-    public async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        var seconds = 3.0;
-        var openssl = false;
-        for (var i = 0; i < args.Length; i++)
+        var seconds = BenchOptions.Count("--seconds", 3.0, "Seconds per figure", minimum: 0.1);
+        var openssl = new Option<bool>("--openssl") { Description = "Also run `openssl speed` for comparison" };
+        var checkJit = new Option<bool>("--check-jit")
         {
-            switch (args[i])
-            {
-                case "--seconds" when i + 1 < args.Length:
-                    seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
-                    break;
-                case "--openssl":
-                    openssl = true;
-                    break;
-                case "--check-jit":
-                    return await CryptoJitCheck.RunAsync();
-                default:
-                    Console.Error.WriteLine($"crypto: unknown option {args[i]}");
-                    return 2;
-            }
-        }
+            Description = "Check the machine code of SM2 signing's constant-time arithmetic for conditional jumps, and run nothing else",
+        };
+        var command = new Command("crypto", "Sign/verify per second per algorithm, one thread") { seconds, openssl, checkJit };
+        command.SetAction(parse => parse.GetValue(checkJit)
+            ? CryptoJitCheck.RunAsync()
+            : RunAsync(parse.GetValue(seconds), parse.GetValue(openssl)));
+        return command;
+    }
 
+    private static async Task<int> RunAsync(double seconds, bool openssl)
+    {
         var message = SamplePae();
         Console.WriteLine($"load average at start: {LoadAverage()}");
         Console.WriteLine($"message: PAE of a certificate document, {message.Length} bytes; {seconds} s per figure, one thread");
