@@ -26,7 +26,7 @@ internal struct ProjectivePoint
 
     public static ProjectivePoint Identity => new() { X = UInt256.Zero, Y = Fp.One, Z = UInt256.Zero };
 
-    /// <summary>p + q for any p and an affine q (which cannot be the identity): 13 multiplications, 21 additions.</summary>
+    /// <summary>p + q for any p and an affine q (which cannot be the identity): 13 multiplications, 23 additions or subtractions.</summary>
     public static ProjectivePoint AddMixed(in ProjectivePoint p, in AffinePoint q)
     {
         var b = Sm2Field.B;
