@@ -48,7 +48,7 @@ internal sealed class LedgerAppendBenchmark : IBenchCommand
             for (var b = 0; b < batches; b++)
             {
                 var events = Enumerable.Range(0, batchSize).Select(i => LedgerBulkLoad.SampleEvent(i)).ToList();
-                appendTicks += await writer.ExecuteAsync(tx =>
+                appendTicks += await writer.ExecuteAsync(null, tx =>
                 {
                     var started = Stopwatch.GetTimestamp();
                     foreach (var e in events)
@@ -75,7 +75,7 @@ internal sealed class LedgerAppendBenchmark : IBenchCommand
                 {
                     var e = LedgerBulkLoad.SampleEvent(i);
                     var started = Stopwatch.GetTimestamp();
-                    await writer.ExecuteAsync(tx => tx.Ledger.Append(e, "bench"));
+                    await writer.ExecuteAsync(null, tx => tx.Ledger.Append(e, "bench"));
                     latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 }
             })));

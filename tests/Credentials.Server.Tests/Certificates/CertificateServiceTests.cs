@@ -6,6 +6,7 @@ using Credentials.Grpc;
 using Credentials.Server.Keys;
 using Credentials.Store;
 using Credentials.V1;
+using Credentials.Store.Audit;
 using Dapper;
 using Google.Protobuf;
 using Google.Rpc;
@@ -320,7 +321,7 @@ public sealed class CertificateServiceTests : IAsyncLifetime
         var before = (await IssueAsync(Issue("r1", person: 1))).Certificate;
         var keys = _server.Services.GetRequiredService<KeyManagement>();
 
-        var newKey = await keys.RotateAsync("ECDSA-P256-SHA256", "test");
+        var newKey = await keys.RotateAsync("ECDSA-P256-SHA256", AuditEntry.Local("test", "test"));
         var after = (await IssueAsync(Issue("r2", person: 2))).Certificate;
 
         var ring = _server.Services.GetRequiredService<KeyRing>();

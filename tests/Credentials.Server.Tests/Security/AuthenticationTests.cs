@@ -2,6 +2,7 @@ using Credentials.Core.Principals;
 using Credentials.Grpc;
 using Credentials.Server.Admin;
 using Credentials.V1;
+using Credentials.Store.Audit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Credentials.Server.Tests.Security;
@@ -49,7 +50,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
         var token = await _server.AddPrincipalAsync("hr-office", Role.Employer);
         await ListAsync(token);
 
-        await _server.Services.GetRequiredService<PrincipalAdmin>().RevokeAsync("hr-office");
+        await _server.Services.GetRequiredService<PrincipalAdmin>().RevokeAsync("hr-office", AuditEntry.Local("test", "test"));
         var error = await Assert.ThrowsAsync<RpcException>(() => ListAsync(token));
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);

@@ -6,6 +6,7 @@ using Credentials.Server.Admin;
 using Credentials.Server.Security;
 using Credentials.Testing;
 using Credentials.V1;
+using Credentials.Store.Audit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Credentials.Server.Tests.Security;
@@ -56,7 +57,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
     }
 
     private async Task<string> AddBoundEmployerAsync() =>
-        (await _server.Services.GetRequiredService<PrincipalAdmin>().AddAsync("hr-office", Role.Employer, null, "test",
+        (await _server.Services.GetRequiredService<PrincipalAdmin>().AddAsync("hr-office", Role.Employer, null, AuditEntry.Local("test", "test"),
             ClientCertificates.Fingerprint(_employerCertificate))).Token;
 
     [Fact]

@@ -1,5 +1,5 @@
-using Credentials.Grpc;
 using Credentials.Server.Verification;
+using Grpc.Core;
 
 namespace Credentials.Server.Tests.Verification;
 
@@ -36,9 +36,13 @@ public sealed class BoundedPumpTests
 
         public List<int> Answers { get; } = [];
 
+        public WriteOptions? WriteOptions { get; set; }
+
         public void Open() => _gate.TrySetResult();
 
-        public async Task WriteAsync(int message, CancellationToken cancellationToken = default)
+        public Task WriteAsync(int message) => WriteAsync(message, CancellationToken.None);
+
+        public async Task WriteAsync(int message, CancellationToken cancellationToken)
         {
             await _gate.Task;
             Answers.Add(message);
