@@ -102,6 +102,22 @@ public sealed class MutualTlsTests : IAsyncLifetime
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
     }
 
+    // The CA's server certificate chains to the bundle, so the handshake takes it; the certificate
+    // authentication handler refuses it for client authentication (no clientAuth EKU), so a principal
+    // bound to it cannot use it.
+    [Fact]
+    public async Task Call_BoundTokenWithATrustedCertificateNotForClients_IsUnauthenticated()
+    {
+        using var serverCertificate = _pki.IssueServer();
+        var token = (await _server.Services.GetRequiredService<PrincipalAdmin>().AddAsync("hr-office", Role.Employer, null,
+            AuditEntry.Local("test", "test"), ClientCertificates.Fingerprint(serverCertificate))).Token;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => ListAsync(token, serverCertificate));
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Contains("bound to a client certificate", error.Status.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Call_UnboundTokenWithOrWithoutCertificate_IsAccepted()
     {
