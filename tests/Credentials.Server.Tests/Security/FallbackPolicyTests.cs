@@ -14,8 +14,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Credentials.Server.Tests.Security;
 
 /// <summary>
-/// The fallback policy: a method that states no access rule is refused to everyone, authority
-/// included, with a gRPC status. The real host gets one more service whose method has no attribute.
+/// The real host with one more service, bound by hand: a method that states no access rule is
+/// refused to everyone, authority included, with a gRPC status (the fallback policy); an exception
+/// the error mapping does not know reaches the caller as UNKNOWN without its text.
 /// </summary>
 public sealed class FallbackPolicyTests : IAsyncLifetime
 {
@@ -66,6 +67,16 @@ public sealed class FallbackPolicyTests : IAsyncLifetime
         Assert.Equal("open", response.Message);
     }
 
+    [Fact]
+    public async Task UnexpectedException_IsUnknownWithoutItsText()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => CallAsync(UnattributedServiceBase.Failing, null));
+
+        Assert.Equal(StatusCode.Unknown, error.StatusCode);
+        Assert.DoesNotContain(UnattributedService.Secret, error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal("Exception was thrown by handler.", error.Status.Detail);
+    }
+
     /// <summary>A service base bound by hand, the way Grpc.Tools generates one.</summary>
     [BindServiceMethod(typeof(UnattributedServiceBase), nameof(BindService))]
     public abstract class UnattributedServiceBase
@@ -77,27 +88,37 @@ public sealed class FallbackPolicyTests : IAsyncLifetime
 
         public static readonly Method<PingRequest, PingResponse> Unattributed = new(MethodType.Unary, Name, nameof(Forgotten), Request, Response);
         public static readonly Method<PingRequest, PingResponse> Open = new(MethodType.Unary, Name, nameof(Public), Request, Response);
+        public static readonly Method<PingRequest, PingResponse> Failing = new(MethodType.Unary, Name, nameof(Fails), Request, Response);
 
         public abstract Task<PingResponse> Forgotten(PingRequest request, ServerCallContext context);
 
         public abstract Task<PingResponse> Public(PingRequest request, ServerCallContext context);
+
+        public abstract Task<PingResponse> Fails(PingRequest request, ServerCallContext context);
 
         /// <summary>Grpc.AspNetCore binds with a null instance and finds the overrides by name.</summary>
         public static void BindService(ServiceBinderBase binder, UnattributedServiceBase? service)
         {
             binder.AddMethod(Unattributed, service is null ? null : service.Forgotten);
             binder.AddMethod(Open, service is null ? null : service.Public);
+            binder.AddMethod(Failing, service is null ? null : service.Fails);
         }
     }
 
-    /// <summary>One method that states no access rule (the mistake the fallback policy catches), one open.</summary>
+    /// <summary>One method that states no access rule (the mistake the fallback policy catches), one open, one that fails.</summary>
     public sealed class UnattributedService : UnattributedServiceBase
     {
+        public const string Secret = "110101199003074477";
+
         public override Task<PingResponse> Forgotten(PingRequest request, ServerCallContext context) =>
             Task.FromResult(new PingResponse { Message = "forgotten" });
 
         [AllowAnonymous]
         public override Task<PingResponse> Public(PingRequest request, ServerCallContext context) =>
             Task.FromResult(new PingResponse { Message = "open" });
+
+        [AllowAnonymous]
+        public override Task<PingResponse> Fails(PingRequest request, ServerCallContext context) =>
+            throw new InvalidOperationException($"Something with {Secret} in it went wrong.");
     }
 }
