@@ -27,7 +27,7 @@ public sealed class BoundedPumpTests
     }
 
     /// <summary>Holds every write until released.</summary>
-    private sealed class GatedWriter : IAsyncStreamWriter<int>
+    private sealed class GatedWriter : IServerStreamWriter<int>
     {
         private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _written;
@@ -44,7 +44,7 @@ public sealed class BoundedPumpTests
 
         public async Task WriteAsync(int message, CancellationToken cancellationToken)
         {
-            await _gate.Task;
+            await _gate.Task.WaitAsync(cancellationToken);
             Answers.Add(message);
             Interlocked.Increment(ref _written);
         }

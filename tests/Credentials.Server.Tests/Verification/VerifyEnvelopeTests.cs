@@ -2,13 +2,13 @@ using System.IO.Compression;
 using Credentials.Core.Certificates;
 using Credentials.Core.Envelopes;
 using Credentials.Core.Signing;
-using Credentials.Grpc;
 using Credentials.Server.Keys;
 using Credentials.Server.Tests.Integrity;
 using Credentials.V1;
 using Credentials.Store.Audit;
 using Google.Protobuf;
 using Google.Rpc;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using static Credentials.Server.Tests.Verification.VerificationFixtures;
 
@@ -226,7 +226,7 @@ public sealed class VerifyEnvelopeTests : SeededServerTest
         Server.Time.Advance(TimeSpan.FromHours(1));
         await management.CompromiseAsync(first, Server.Time.GetUtcNow(), "私钥泄露", AuditEntry.Local("test", "test"));
 
-        var keys = (await Server.CallAsync<ListSigningKeysRequest, ListSigningKeysResponse>("VerificationService/ListSigningKeys", new ListSigningKeysRequest(), null)).Keys;
+        var keys = (await Server.Verification().ListSigningKeysAsync(new ListSigningKeysRequest())).Keys;
 
         Assert.Equal([first, second], keys.Select(k => k.KeyId));
         Assert.Equal("SM2-SM3", keys[0].Algorithm);
