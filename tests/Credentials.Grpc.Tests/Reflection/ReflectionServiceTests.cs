@@ -52,8 +52,7 @@ public sealed class ReflectionServiceTests(GrpcServerFixture fixture) : IClassFi
     [InlineData("grpc.testing.TestService.FullDuplexCall", "grpc/testing/test.proto", false)]
     [InlineData("grpc.testing.SimpleRequest", "grpc/testing/messages.proto", true)]
     [InlineData(".grpc.testing.SimpleRequest", "grpc/testing/messages.proto", false)]
-    // grpc.health.v1 comes from the Grpc.HealthCheck package, whose descriptor names its file health.proto.
-    [InlineData("grpc.health.v1.HealthCheckResponse.ServingStatus", "health.proto", true)]
+    [InlineData("grpc.health.v1.HealthCheckResponse.ServingStatus", "grpc/health/v1/health.proto", true)]
     public async Task FileContainingSymbol_ServiceMethodOrMessage_FileAndItsClosure(string symbol, string file, bool v1Alpha)
     {
         var response = await AskAsync(new ServerReflectionRequest { FileContainingSymbol = symbol }, v1Alpha);
