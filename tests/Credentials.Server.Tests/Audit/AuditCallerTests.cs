@@ -4,7 +4,6 @@ using Credentials.Store;
 using Credentials.V1;
 using Dapper;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using static Credentials.Server.Tests.Certificates.CertificateFixtures;
 
@@ -19,20 +18,14 @@ namespace Credentials.Server.Tests.Audit;
 public sealed class AuditCallerTests : IAsyncLifetime
 {
     private TestServer _server = null!;
-    private GrpcChannel _channel = null!;
 
     public async Task InitializeAsync()
     {
         _server = await TestServer.StartAsync();
-        _channel = GrpcChannel.ForAddress(_server.Address);
         await _server.SeedDalianCommitteesAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        _channel.Dispose();
-        await _server.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task ConcurrentWritesOfTwoPrincipals_EachIsAuditedAgainstItsOwnCaller()
@@ -42,18 +35,15 @@ public sealed class AuditCallerTests : IAsyncLifetime
             ["authority"] = _server.AuthorityToken,
             ["dl-s01"] = await _server.AddPrincipalAsync("dl-s01", Role.Committee, "DL-S01"),
         };
-        var client = new CertificateService.CertificateServiceClient(_channel);
-
         await Task.WhenAll(Enumerable.Range(1, 40).Select(person =>
         {
             var name = person % 2 == 0 ? "authority" : "dl-s01";
-            var headers = new Metadata { { "authorization", "Bearer " + tokens[name] }, { "x-request-id", $"{name}.{person}" } };
-            return client.IssueCertificateAsync(Issue($"r{person}", person), headers).ResponseAsync;
+            return _server.Certificates(tokens[name]).IssueCertificateAsync(Issue($"r{person}", person), new Metadata { { "x-request-id", $"{name}.{person}" } })
+                .ResponseAsync;
         }));
         // A verification by the committee makes the server write its access log, in the background: no one's write.
-        await new VerificationService.VerificationServiceClient(_channel).VerifyCertificateAsync(
-            new VerifyCertificateRequest { Number = VerificationFixtures.UnknownNumber, HolderName = VerificationFixtures.HolderName },
-            new Metadata { { "authorization", "Bearer " + tokens["dl-s01"] } });
+        await _server.Verification(tokens["dl-s01"]).VerifyCertificateAsync(
+            new VerifyCertificateRequest { Number = VerificationFixtures.UnknownNumber, HolderName = VerificationFixtures.HolderName });
         await _server.FlushAccessLogAsync();
 
         using var connection = _server.Services.GetRequiredService<Database>().OpenReader();

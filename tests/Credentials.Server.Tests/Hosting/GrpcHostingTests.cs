@@ -2,7 +2,6 @@ using Credentials.Server.Hosting;
 using Credentials.Testing;
 using Credentials.V1;
 using Grpc.Core;
-using Grpc.Net.Client;
 
 namespace Credentials.Server.Tests.Hosting;
 
@@ -14,19 +13,10 @@ namespace Credentials.Server.Tests.Hosting;
 public sealed class GrpcHostingTests : IAsyncLifetime
 {
     private TestServer _server = null!;
-    private GrpcChannel _channel = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await TestServer.StartAsync();
-        _channel = GrpcChannel.ForAddress(_server.Address);
-    }
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _channel.Dispose();
-        await _server.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     /// <summary>Grpc.Net.Client compresses the request with the encoding this header names.</summary>
     private static Metadata Gzip() => new() { { "grpc-internal-encoding-request", "gzip" } };
@@ -35,7 +25,7 @@ public sealed class GrpcHostingTests : IAsyncLifetime
     [Fact]
     public async Task Ping_GzipCompressedRequest_IsServed()
     {
-        var response = await new DiagnosticsService.DiagnosticsServiceClient(_channel).PingAsync(new PingRequest(), Gzip());
+        var response = await _server.Diagnostics().PingAsync(new PingRequest(), Gzip());
 
         Assert.Equal("pong", response.Message);
     }
@@ -47,7 +37,7 @@ public sealed class GrpcHostingTests : IAsyncLifetime
         var request = new VerifyEnvelopeRequest { QrText = new string('A', GrpcHosting.MaxReceiveMessageSize + (1 << 20)) };
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            new VerificationService.VerificationServiceClient(_channel).VerifyEnvelopeAsync(request, Gzip()).ResponseAsync);
+            _server.Verification().VerifyEnvelopeAsync(request, Gzip()).ResponseAsync);
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
     }
@@ -55,8 +45,7 @@ public sealed class GrpcHostingTests : IAsyncLifetime
     [Fact]
     public async Task VerifyStream_DeadlinePassesWhileWaitingForItems_IsDeadlineExceeded()
     {
-        using var call = new VerificationService.VerificationServiceClient(_channel).VerifyStream(
-            new Metadata { { "authorization", "Bearer " + _server.AuthorityToken } }, DateTime.UtcNow.AddMilliseconds(300));
+        using var call = _server.Verification(_server.AuthorityToken).VerifyStream(deadline: DateTime.UtcNow.AddMilliseconds(300));
 
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None));
 

@@ -5,7 +5,6 @@ using Credentials.V1;
 using Dapper;
 using Grpc.Core;
 using Grpc.Health.V1;
-using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using static Credentials.Server.Tests.Certificates.CertificateFixtures;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
@@ -23,26 +22,20 @@ public sealed class HealthWatchTests : IAsyncLifetime
     private static readonly TimeSpan WithinOneSecond = TimeSpan.FromSeconds(1);
 
     private TestServer _server = null!;
-    private GrpcChannel _channel = null!;
-    private Metadata _committee = null!;
+    private string _committee = "";
     private int _person;
 
     public async Task InitializeAsync()
     {
         _server = await TestServer.StartAsync();
-        _channel = GrpcChannel.ForAddress(_server.Address);
         await _server.SeedDalianCommitteesAsync();
-        _committee = new Metadata { { "authorization", "Bearer " + await _server.AddPrincipalAsync("dl-s01", Role.Committee, "DL-S01") } };
+        _committee = await _server.AddPrincipalAsync("dl-s01", Role.Committee, "DL-S01");
     }
 
-    public async Task DisposeAsync()
-    {
-        _channel.Dispose();
-        await _server.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private Task<IssueCertificateResponse> IssueAsync() =>
-        new CertificateService.CertificateServiceClient(_channel).IssueCertificateAsync(Issue($"w-{++_person}", _person), _committee).ResponseAsync;
+        _server.Certificates(_committee).IssueCertificateAsync(Issue($"w-{++_person}", _person)).ResponseAsync;
 
     private Task ReadOnlyAsync(bool on) =>
         _server.Services.GetRequiredService<StoreWriter>().MaintainAsync(connection => connection.Execute($"PRAGMA query_only = {(on ? 1 : 0)}"));
@@ -59,7 +52,7 @@ public sealed class HealthWatchTests : IAsyncLifetime
     [InlineData("credentials.v1.CertificateService")]
     public async Task Watch_FailedWriteThenRecovery_SeesEachChangeWithinOneSecond(string service)
     {
-        using var watch = new Health.HealthClient(_channel).Watch(new HealthCheckRequest { Service = service });
+        using var watch = _server.Health().Watch(new HealthCheckRequest { Service = service });
         var initial = await NextAsync(watch.ResponseStream, TimeSpan.FromSeconds(30));
 
         await ReadOnlyAsync(true);
@@ -78,7 +71,7 @@ public sealed class HealthWatchTests : IAsyncLifetime
     [Fact]
     public async Task Check_EveryServiceAndTheServer_FollowTheStore()
     {
-        var health = new Health.HealthClient(_channel);
+        var health = _server.Health();
         string[] names = ["", .. GrpcHosting.ServiceNames];
 
         await ReadOnlyAsync(true);
@@ -92,7 +85,7 @@ public sealed class HealthWatchTests : IAsyncLifetime
     public async Task Check_UnknownService_IsNotFound()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            new Health.HealthClient(_channel).CheckAsync(new HealthCheckRequest { Service = "no.such.Service" }).ResponseAsync);
+            _server.Health().CheckAsync(new HealthCheckRequest { Service = "no.such.Service" }).ResponseAsync);
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }

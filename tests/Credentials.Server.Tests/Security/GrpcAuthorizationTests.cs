@@ -2,7 +2,6 @@ using Credentials.Core.Principals;
 using Credentials.V1;
 using Google.Protobuf;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Credentials.Server.Tests.Security;
@@ -15,28 +14,15 @@ namespace Credentials.Server.Tests.Security;
 public sealed class GrpcAuthorizationTests : IAsyncLifetime
 {
     private TestServer _server = null!;
-    private GrpcChannel _channel = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await TestServer.StartAsync();
-        _channel = GrpcChannel.ForAddress(_server.Address);
-    }
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _channel.Dispose();
-        await _server.DisposeAsync();
-    }
-
-    private static Metadata Bearer(string token) => new() { { "authorization", "Bearer " + token } };
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task ListCommittees_WithoutToken_IsUnauthenticatedSayingWhatIsNeeded()
     {
-        var client = new CommitteeService.CommitteeServiceClient(_channel);
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => client.ListCommitteesAsync(new ListCommitteesRequest()).ResponseAsync);
+        var error = await Assert.ThrowsAsync<RpcException>(() => _server.Committees().ListCommitteesAsync(new ListCommitteesRequest()).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
         Assert.Equal("This method needs a bearer token (authorization: Bearer crd_...).", error.Status.Detail);
@@ -46,10 +32,7 @@ public sealed class GrpcAuthorizationTests : IAsyncLifetime
     public async Task ListAuditRecords_EmployerToken_IsPermissionDeniedNamingRoleAndMethod()
     {
         var token = await _server.AddPrincipalAsync("hr-office", Role.Employer);
-        var client = new AuditService.AuditServiceClient(_channel);
-
-        var error = await Assert.ThrowsAsync<RpcException>(() =>
-            client.ListAuditRecordsAsync(new ListAuditRecordsRequest(), Bearer(token)).ResponseAsync);
+        var error = await Assert.ThrowsAsync<RpcException>(() => _server.Audit(token).ListAuditRecordsAsync(new ListAuditRecordsRequest()).ResponseAsync);
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
         Assert.Equal("The employer role may not call ListAuditRecords.", error.Status.Detail);
@@ -58,8 +41,7 @@ public sealed class GrpcAuthorizationTests : IAsyncLifetime
     [Fact]
     public async Task Refusal_BeforeTheService_StillEchoesTheRequestId()
     {
-        var client = new CommitteeService.CommitteeServiceClient(_channel);
-        using var call = client.ListCommitteesAsync(new ListCommitteesRequest(), new Metadata { { "x-request-id", "hr-ticket-1" } });
+        using var call = _server.Committees().ListCommitteesAsync(new ListCommitteesRequest(), new Metadata { { "x-request-id", "hr-ticket-1" } });
 
         await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
         var headers = await call.ResponseHeadersAsync;
@@ -72,9 +54,7 @@ public sealed class GrpcAuthorizationTests : IAsyncLifetime
     [InlineData("crd_0000000000000000000000000000000000000000000000000", "The bearer token is malformed.")]
     public async Task AnonymousMethod_WithBadToken_IsUnauthenticatedNotAnonymous(string token, string message)
     {
-        var client = new DiagnosticsService.DiagnosticsServiceClient(_channel);
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => client.PingAsync(new PingRequest(), Bearer(token)).ResponseAsync);
+        var error = await Assert.ThrowsAsync<RpcException>(() => _server.Diagnostics(token).PingAsync(new PingRequest()).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
         Assert.Equal(message, error.Status.Detail);
@@ -85,10 +65,7 @@ public sealed class GrpcAuthorizationTests : IAsyncLifetime
     {
         var token = await _server.AddPrincipalAsync("hr-office", Role.Employer);
         await _server.Services.GetRequiredService<Admin.PrincipalAdmin>().RevokeAsync("hr-office", Store.Audit.AuditEntry.Local("test", "test"));
-        var client = new VerificationService.VerificationServiceClient(_channel);
-
-        var error = await Assert.ThrowsAsync<RpcException>(() =>
-            client.ListSigningKeysAsync(new ListSigningKeysRequest(), Bearer(token)).ResponseAsync);
+        var error = await Assert.ThrowsAsync<RpcException>(() => _server.Verification(token).ListSigningKeysAsync(new ListSigningKeysRequest()).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
         Assert.Equal("The bearer token is unknown or revoked.", error.Status.Detail);
@@ -101,7 +78,7 @@ public sealed class GrpcAuthorizationTests : IAsyncLifetime
             Marshallers.Create(r => r.ToByteArray(), PingRequest.Parser.ParseFrom), Marshallers.Create(r => r.ToByteArray(), PingResponse.Parser.ParseFrom));
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            _channel.CreateCallInvoker().AsyncUnaryCall(missing, null, new CallOptions(), new PingRequest()).ResponseAsync);
+            _server.Channel.CreateCallInvoker().AsyncUnaryCall(missing, null, new CallOptions(), new PingRequest()).ResponseAsync);
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
     }
@@ -110,13 +87,11 @@ public sealed class GrpcAuthorizationTests : IAsyncLifetime
     public async Task GetCallStatistics_CountsRefusalsBeforeTheService()
     {
         var employer = await _server.AddPrincipalAsync("hr-office", Role.Employer);
-        var audit = new AuditService.AuditServiceClient(_channel);
-        await Assert.ThrowsAsync<RpcException>(() => audit.ListAuditRecordsAsync(new ListAuditRecordsRequest(), Bearer(employer)).ResponseAsync);
-        await Assert.ThrowsAsync<RpcException>(() => audit.ListAuditRecordsAsync(new ListAuditRecordsRequest()).ResponseAsync);
-        await audit.ListAuditRecordsAsync(new ListAuditRecordsRequest(), Bearer(_server.AuthorityToken));
+        await Assert.ThrowsAsync<RpcException>(() => _server.Audit(employer).ListAuditRecordsAsync(new ListAuditRecordsRequest()).ResponseAsync);
+        await Assert.ThrowsAsync<RpcException>(() => _server.Audit().ListAuditRecordsAsync(new ListAuditRecordsRequest()).ResponseAsync);
+        await _server.Audit(_server.AuthorityToken).ListAuditRecordsAsync(new ListAuditRecordsRequest());
 
-        var counts = (await new DiagnosticsService.DiagnosticsServiceClient(_channel)
-            .GetCallStatisticsAsync(new GetCallStatisticsRequest(), Bearer(_server.AuthorityToken))).Counts
+        var counts = (await _server.Diagnostics(_server.AuthorityToken).GetCallStatisticsAsync(new GetCallStatisticsRequest())).Counts
             .Where(c => c.Method == "/credentials.v1.AuditService/ListAuditRecords")
             .ToDictionary(c => c.Status, c => c.Count);
 

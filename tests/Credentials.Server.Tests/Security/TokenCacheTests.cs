@@ -4,7 +4,6 @@ using Credentials.Server.Security;
 using Credentials.Store.Audit;
 using Credentials.V1;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Credentials.Server.Tests.Security;
@@ -17,23 +16,12 @@ namespace Credentials.Server.Tests.Security;
 public sealed class TokenCacheTests : IAsyncLifetime
 {
     private TestServer _server = null!;
-    private GrpcChannel _channel = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await TestServer.StartAsync();
-        _channel = GrpcChannel.ForAddress(_server.Address);
-    }
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _channel.Dispose();
-        await _server.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private Task<ListCommitteesResponse> ListAsync(string token) =>
-        new CommitteeService.CommitteeServiceClient(_channel)
-            .ListCommitteesAsync(new ListCommitteesRequest(), new Metadata { { "authorization", "Bearer " + token } }).ResponseAsync;
+    private Task<ListCommitteesResponse> ListAsync(string token) => _server.Committees(token).ListCommitteesAsync(new ListCommitteesRequest()).ResponseAsync;
 
     private Task<int> RevokeByCommandAsync(string name) =>
         AdminCommands.RunAsync(["principals", "revoke", name, "--data-dir", _server.DataDir], TextWriter.Null, TextWriter.Null);
