@@ -8,6 +8,7 @@ using Credentials.Core.Validation;
 using Credentials.Server.Common;
 using Credentials.Server.Keys;
 using Credentials.Server.Security;
+using Credentials.Server.Telemetry;
 using Credentials.Store;
 using Credentials.Store.Audit;
 using Credentials.Store.Certificates;
@@ -76,7 +77,11 @@ public sealed class CertificateIssuer(
         // One retry: if the signing key was rotated or compromised while we signed, sign again with the new one.
         for (var attempt = 0; ; attempt++)
         {
-            var prepared = Prepare(committee, request.Items, holderDigests);
+            List<Prepared> prepared;
+            using (ServerActivities.StartSigning(request.Items.Count, keys.Active.KeyId))
+            {
+                prepared = Prepare(committee, request.Items, holderDigests);
+            }
             try
             {
                 return await writer.ExecuteAsync(request.Audit, tx => Commit(tx, request, prepared), cancellationToken);

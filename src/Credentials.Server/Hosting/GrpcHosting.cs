@@ -87,9 +87,11 @@ public static class GrpcHosting
     }
 
     /// <summary>
-    /// The pipeline: routing, call statistics (which see every outcome), the request id, the bearer
-    /// token, the access rules, then the services. Refusals before a service are Trailers-Only gRPC
-    /// statuses.
+    /// The pipeline: routing, call statistics (which see every outcome: counts, metrics, the span's
+    /// status), the request id (and the call's logging scope), the bearer token, the access rules,
+    /// then the services. Refusals before a service are Trailers-Only gRPC statuses. Traces need
+    /// nothing here: OpenTelemetry's ASP.NET Core instrumentation listens to the host's request
+    /// activity (Telemetry/TelemetryRegistration.cs).
     /// </summary>
     public static WebApplication UseCredentialsGrpc(this WebApplication app)
     {
@@ -99,18 +101,18 @@ public static class GrpcHosting
         app.UseAuthentication();
         app.UseMiddleware<AuthenticationFailureMiddleware>();
         app.UseAuthorization();
-        // A place for telemetry (OpenTelemetry's ASP.NET Core and gRPC instrumentation) when it comes: it hooks in through DI, not here.
 
-        app.MapCredentialsService<DiagnosticsService>();
-        app.MapCredentialsService<CommitteeService>();
-        app.MapCredentialsService<CertificateService>();
-        app.MapCredentialsService<AuditService>();
-        app.MapCredentialsService<IntegrityService>();
-        app.MapCredentialsService<VerificationService>();
-        app.MapCredentialsService<LedgerService>();
+        var statistics = app.Services.GetRequiredService<CallStatistics>();
+        app.MapCredentialsService<DiagnosticsService>(statistics);
+        app.MapCredentialsService<CommitteeService>(statistics);
+        app.MapCredentialsService<CertificateService>(statistics);
+        app.MapCredentialsService<AuditService>(statistics);
+        app.MapCredentialsService<IntegrityService>(statistics);
+        app.MapCredentialsService<VerificationService>(statistics);
+        app.MapCredentialsService<LedgerService>(statistics);
         // Protocol services: open to anyone, as gRPC clients and load balancers expect.
-        app.MapGrpcHealthChecksService().AllowAnonymous();
-        app.MapGrpcReflectionService().AllowAnonymous();
+        app.MapGrpcHealthChecksService().AllowAnonymous().Add(endpoint => Count(endpoint, statistics));
+        app.MapGrpcReflectionService().AllowAnonymous().Add(endpoint => Count(endpoint, statistics));
         return app;
     }
 
@@ -118,7 +120,7 @@ public static class GrpcHosting
     /// Maps a service. Its methods state their own access rule; the "unimplemented" endpoints
     /// Grpc.AspNetCore adds for unknown methods and services answer UNIMPLEMENTED to anyone.
     /// </summary>
-    private static void MapCredentialsService<TService>(this WebApplication app)
+    private static void MapCredentialsService<TService>(this WebApplication app, CallStatistics statistics)
         where TService : class =>
         app.MapGrpcService<TService>().Add(endpoint =>
         {
@@ -126,5 +128,15 @@ public static class GrpcHosting
             {
                 endpoint.Metadata.Add(new AllowAnonymousAttribute());
             }
+            Count(endpoint, statistics);
         });
+
+    /// <summary>Gives a served method's endpoint its counters (<see cref="CallStatisticsMiddleware"/>).</summary>
+    private static void Count(EndpointBuilder endpoint, CallStatistics statistics)
+    {
+        if (endpoint.Metadata.OfType<GrpcMethodMetadata>().FirstOrDefault() is { } method)
+        {
+            endpoint.Metadata.Add(statistics.For(method.Method.FullName));
+        }
+    }
 }

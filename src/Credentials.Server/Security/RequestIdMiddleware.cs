@@ -10,9 +10,10 @@ namespace Credentials.Server.Security;
 /// - _ . :; anything else is INVALID_ARGUMENT naming the header), or a new one when it sends none.
 /// It is echoed in the response headers (refusals included: this runs before authentication) and
 /// recorded in the audit trail and the access log, so a caller and an operator can talk about the
-/// same call.
+/// same call. Everything logged while the call runs carries it, in a logging scope
+/// (<see cref="RequestIdLogScope"/>).
 /// </summary>
-public sealed class RequestIdMiddleware(RequestDelegate next)
+public sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
 {
     public const string Header = "x-request-id";
 
@@ -41,7 +42,13 @@ public sealed class RequestIdMiddleware(RequestDelegate next)
         }
         http.Features.Set(new RequestIdFeature(id));
         http.Response.Headers[Header] = id;
-        return next(http);
+        return InvokeInScopeAsync(http, id);
+    }
+
+    private async Task InvokeInScopeAsync(HttpContext http, string id)
+    {
+        using var scope = logger.BeginScope(new RequestIdLogScope(id));
+        await next(http);
     }
 }
 
