@@ -7,9 +7,9 @@ namespace Credentials.Server.Diagnostics;
 /// Calls that ended with each status, per method, since the server started: what
 /// DiagnosticsService.GetCallStatistics answers, so that a load generator that sees only HTTP
 /// statuses (h2load) can check that every call it made succeeded. Counted by
-/// <see cref="CallStatisticsMiddleware"/> from the final grpc-status of every call routed to one of
-/// the served methods, refusals by authentication and authorization included. The same calls are
-/// in the metric credentials.rpc.server.call.duration; this count needs no metrics backend.
+/// <see cref="CallMiddleware"/> from the final grpc-status of every call routed to one of
+/// the served methods, refusals by authentication and authorization included. The metric
+/// credentials.rpc.server.calls reports the same counts.
 /// </summary>
 public sealed class CallStatistics
 {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Credentials.Core.Validation;
+using Credentials.Server.Diagnostics;
 using Credentials.Server.Errors;
 using Credentials.Store;
 using Credentials.V1;
@@ -22,18 +23,18 @@ public sealed class ServerMetrics
     internal static readonly IReadOnlyList<double> LatencyBuckets =
         [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-    private readonly Histogram<double> _calls;
     private readonly Histogram<double> _issuance;
     private readonly Counter<long> _issued;
     private readonly Histogram<double> _verification;
     private readonly Counter<long> _rateLimited;
 
-    public ServerMetrics(IMeterFactory meters)
+    public ServerMetrics(IMeterFactory meters, CallStatistics calls)
     {
         var meter = meters.Create(MeterName);
         var latency = new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets };
-        _calls = meter.CreateHistogram("credentials.rpc.server.call.duration", "s",
-            "Calls to the served gRPC methods by method and final status, refusals before the service included.", advice: latency);
+        // Read from the counts GetCallStatistics answers with: a call costs the metric nothing more.
+        meter.CreateObservableCounter("credentials.rpc.server.calls", () => Calls(calls), "{call}",
+            "Calls to the served gRPC methods by method and final status, refusals before the service included.");
         _issuance = meter.CreateHistogram("credentials.issuance.duration", "s",
             "IssueCertificate and BatchIssueCertificates calls by outcome: issued, or the reason they were refused.", advice: latency);
         _issued = meter.CreateCounter<long>("credentials.certificates.issued", "{certificate}",
@@ -44,16 +45,10 @@ public sealed class ServerMetrics
             "Verifications refused with RESOURCE_EXHAUSTED because the caller's rate limit was used up, by role.");
     }
 
-    /// <summary>A call ended: <paramref name="method"/> is the full method name without its leading slash.</summary>
-    public void CallEnded(string method, StatusCode status, long startedTimestamp)
-    {
-        if (_calls.Enabled)
-        {
-            _calls.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds,
-                new KeyValuePair<string, object?>("rpc.method", method),
-                new KeyValuePair<string, object?>("rpc.response.status_code", StatusNames.Of(status)));
-        }
-    }
+    private static IEnumerable<Measurement<long>> Calls(CallStatistics calls) =>
+        calls.Snapshot().Select(c => new Measurement<long>(c.Count,
+            new KeyValuePair<string, object?>("rpc.method", c.Method.TrimStart('/')),
+            new KeyValuePair<string, object?>("rpc.response.status_code", StatusNames.Of(c.Status))));
 
     public void Issued(int certificates, long startedTimestamp)
     {

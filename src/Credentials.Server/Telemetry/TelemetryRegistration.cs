@@ -46,7 +46,9 @@ public static class TelemetryRegistration
             }));
         services.ConfigureOpenTelemetryMeterProvider(metrics => metrics
             .AddMeter(ServerMetrics.MeterName, WriterTelemetry.MeterName)
-            .AddMeter(FrameworkMeters));
+            .AddMeter(FrameworkMeters)
+            // Kestrel's one instrument that is updated on every request (twice): left out, it is not even measured.
+            .AddView("kestrel.queued_requests", MetricStreamConfiguration.Drop));
 
         if (!options.TracingEnabled && !options.MetricsEnabled && !(options.Otlp.Enabled && options.Otlp.Logs))
         {

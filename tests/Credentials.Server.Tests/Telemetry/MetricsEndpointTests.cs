@@ -16,7 +16,7 @@ namespace Credentials.Server.Tests.Telemetry;
 [Collection(TelemetryCollection.Name)]
 public sealed class MetricsEndpointTests : IAsyncLifetime
 {
-    private const string Calls = "credentials_rpc_server_call_duration_seconds_count";
+    private const string Calls = "credentials_rpc_server_calls_total";
 
     private TestServer _server = null!;
 
@@ -68,6 +68,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.True(metrics.Value("credentials_store_writer_group_size_sum") >= 4);
         Assert.Equal(_server.Count("ledger_events"), metrics.Value("credentials_ledger_size"));
         Assert.True(metrics.Has("kestrel_active_connections"), "Kestrel's meter is exported");
+        Assert.False(metrics.Has("kestrel_queued_requests"), "but not its instrument of every request");
         Assert.True(metrics.Has("dotnet_gc_collections_total") || metrics.Has("dotnet_process_cpu_time_seconds_total"), "the runtime's meter is exported");
     }
 

@@ -13,7 +13,7 @@ public sealed class RequestIdLoggingTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private static Metadata RequestId(string id) => new() { { RequestIdMiddleware.Header, id } };
+    private static Metadata RequestId(string id) => new() { { RequestIdFeature.Header, id } };
 
     [Fact]
     public async Task ConcurrentCalls_LogEntries_CarryTheirOwnRequestId()
@@ -28,8 +28,8 @@ public sealed class RequestIdLoggingTests : IAsyncLifetime
             // Routing's "Executing endpoint" runs inside the call's scope, at Information.
             Assert.Contains(entries, e => e.Contains("Executing endpoint 'gRPC - /credentials.v1.DiagnosticsService/Ping'", StringComparison.Ordinal));
             Assert.All(entries, e => Assert.Equal(1, Count(e, $"{RequestIdLogScope.Key}=")));
-            // And the call's end, at Debug, names it.
-            Assert.Contains(_server.Logs.Entries, e => e.Contains("DiagnosticsService/Ping ended OK", StringComparison.Ordinal) && e.Contains($"request id {id})", StringComparison.Ordinal));
+            // And so does the call's end, at Debug.
+            Assert.Contains(entries, e => e.Contains("DiagnosticsService/Ping ended OK", StringComparison.Ordinal));
         }
     }
 
