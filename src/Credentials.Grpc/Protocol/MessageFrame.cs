@@ -53,26 +53,27 @@ public static class MessageFrame
     public static T Parse<T>(MessageParser<T> parser, bool compressed, in ReadOnlySequence<byte> payload, string? encoding, int maxSize)
         where T : IMessage<T>
     {
-        try
+        var message = payload;
+        if (compressed)
         {
-            if (!compressed)
-            {
-                return parser.ParseFrom(payload);
-            }
             if (encoding is null or MessageCompression.Identity)
             {
                 throw new RpcException(StatusCode.Internal,
                     "Message has the compressed flag set but the call has no grpc-encoding.");
             }
-            return parser.ParseFrom(MessageCompression.Decompress(encoding, payload, maxSize));
+            message = new ReadOnlySequence<byte>(MessageCompression.Decompress(encoding, payload, maxSize));
+        }
+        try
+        {
+            return parser.ParseFrom(message);
         }
         catch (InvalidProtocolBufferException)
         {
-            throw new RpcException(StatusCode.Internal, "Failed to deserialize message.");
+            // Invalid UTF-8 in a string field is one cause: the host may say which field (UnparsableMessageException).
+            throw new UnparsableMessageException(parser.ParseFrom(ReadOnlySequence<byte>.Empty).Descriptor, message.ToArray());
         }
         catch (ArgumentException)
         {
-            // Invalid UTF-8 in a string field surfaces as a DecoderFallbackException.
             throw new RpcException(StatusCode.Internal, "Failed to deserialize message.");
         }
     }

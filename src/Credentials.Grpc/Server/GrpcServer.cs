@@ -107,6 +107,12 @@ public sealed class GrpcServer
         {
             status = new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded");
         }
+        catch (UnparsableMessageException e) when (_options.ExceptionMapper?.Invoke(e) is { } mapped)
+        {
+            status = mapped.Status;
+            trailers = mapped.Trailers;
+            details = mapped.Details;
+        }
         catch (RpcException e)
         {
             status = e.Status;

@@ -1,5 +1,6 @@
 using Credentials.Core.Certificates;
 using Credentials.Core.Committees;
+using Credentials.Core.Identity;
 using Credentials.Core.Principals;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
@@ -25,7 +26,7 @@ public sealed class CertificateService(Database database, StoreWriter writer, Ce
     {
         var caller = context.RequireCaller();
         var violations = new Violations();
-        violations.AddIf("request_id", RequestIds.Check(request.RequestId));
+        violations.AddIf("request_id", CallerIdentifiers.CheckRequestId(request.RequestId));
         var code = CommitteeCode.Normalize(request.CommitteeCode);
         violations.AddIf("committee_code", CommitteeCode.Check(code));
         var content = IssuanceRules.Validate(request.Spec, "spec.", ChinaCalendar.Today(time), violations);
@@ -33,7 +34,7 @@ public sealed class CertificateService(Database database, StoreWriter writer, Ce
         CommitteeService.EnsureOwnCommittee(caller, code);
 
         var numbers = await issuer.IssueAsync(new CertificateIssuer.Request(caller, nameof(IssueCertificate), request.RequestId,
-            RequestIds.Hash(request), code, [new CertificateIssuer.Item(content!, "spec")], 0), context.CancellationToken);
+            code, [new CertificateIssuer.Item(content!, "spec")], 0), context.CancellationToken);
         return new IssueCertificateResponse { Certificate = Read(numbers[0]) };
     }
 
@@ -42,7 +43,7 @@ public sealed class CertificateService(Database database, StoreWriter writer, Ce
     {
         var caller = context.RequireCaller();
         var violations = new Violations();
-        violations.AddIf("request_id", RequestIds.Check(request.RequestId));
+        violations.AddIf("request_id", CallerIdentifiers.CheckRequestId(request.RequestId));
         var code = CommitteeCode.Normalize(request.CommitteeCode);
         violations.AddIf("committee_code", CommitteeCode.Check(code));
         if (request.Items.Count is 0 or > MaxBatchItems)
@@ -66,7 +67,7 @@ public sealed class CertificateService(Database database, StoreWriter writer, Ce
         CommitteeService.EnsureOwnCommittee(caller, code);
 
         var numbers = await issuer.IssueAsync(new CertificateIssuer.Request(caller, nameof(BatchIssueCertificates), request.RequestId,
-            RequestIds.Hash(request), code, items, request.ReviewedCount), context.CancellationToken);
+            code, items, request.ReviewedCount), context.CancellationToken);
         var response = new BatchIssueCertificatesResponse();
         response.Certificates.AddRange(ReadMany(numbers));
         return response;

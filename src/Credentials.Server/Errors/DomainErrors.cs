@@ -28,6 +28,8 @@ public static class DomainErrors
             Info(e.Reason, new Dictionary<string, string> { ["limit"] = e.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture) })),
         StoreUnavailableException => RpcException.WithDetails(StatusCode.Unavailable, "The store is unavailable; nothing was written. Retry later.",
             Info("STORE_UNAVAILABLE", null)),
+        // Google.Protobuf refuses a string field that is not UTF-8 while parsing; the caller learns which.
+        UnparsableMessageException e when Utf8Fields.Refusal(e.Descriptor, e.Payload) is { } refusal => Map(refusal),
         SqliteException e when StoreUnavailableException.IsUnavailable(e) =>
             RpcException.WithDetails(StatusCode.Unavailable, "The store is unavailable; nothing was written. Retry later.", Info("STORE_UNAVAILABLE", null)),
         _ => null,
