@@ -1,6 +1,5 @@
 using Credentials.Core.Certificates;
 using Credentials.Core.Envelopes;
-using Credentials.Grpc;
 using Credentials.Server.Certificates;
 using Credentials.Server.Keys;
 using Credentials.Server.Tests.Integrity;
@@ -8,6 +7,7 @@ using Credentials.Store;
 using Credentials.Store.Writing;
 using Credentials.V1;
 using Dapper;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using static Credentials.Server.Tests.Certificates.CertificateFixtures;
 
@@ -25,11 +25,11 @@ public sealed class SerialGapTests : SeededServerTest
     private CertificateIssuer Issuer => Server.Services.GetRequiredService<CertificateIssuer>();
 
     private Task<IssueCertificateResponse> IssueAsync(IssueCertificateRequest request, string? token = null) =>
-        Server.CallAsync<IssueCertificateRequest, IssueCertificateResponse>("CertificateService/IssueCertificate", request, token ?? Committee);
+        Server.Certificates(token ?? Committee).IssueCertificateAsync(request).ResponseAsync;
 
     private Task<BatchIssueCertificatesResponse> BatchAsync(string requestId, string committee, params CertificateSpec[] items) =>
-        Server.CallAsync<BatchIssueCertificatesRequest, BatchIssueCertificatesResponse>("CertificateService/BatchIssueCertificates",
-            new BatchIssueCertificatesRequest { RequestId = requestId, CommitteeCode = committee, Items = { items } }, Server.AuthorityToken);
+        Server.Certificates(Server.AuthorityToken).BatchIssueCertificatesAsync(
+            new BatchIssueCertificatesRequest { RequestId = requestId, CommitteeCode = committee, Items = { items } }).ResponseAsync;
 
     /// <summary>Runs a call and keeps its status: OK, or the code it failed with.</summary>
     private static async Task<StatusCode> StatusOf(Task call)

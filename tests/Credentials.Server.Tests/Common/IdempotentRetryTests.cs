@@ -1,10 +1,10 @@
 using Credentials.Core.Time;
-using Credentials.Grpc;
 using Credentials.Server.Tests.Integrity;
 using Credentials.Testing;
 using Credentials.V1;
 using Google.Protobuf;
 using Google.Rpc;
+using Grpc.Core;
 using static Credentials.Server.Tests.Certificates.CertificateFixtures;
 
 namespace Credentials.Server.Tests.Common;
@@ -73,7 +73,7 @@ public sealed class IdempotentRetryTests : SeededServerTest
     }
 
     private Task<IssueCertificateResponse> IssueAsync(IssueCertificateRequest request) =>
-        Server.CallAsync<IssueCertificateRequest, IssueCertificateResponse>("CertificateService/IssueCertificate", request, Committee);
+        Server.Certificates(Committee).IssueCertificateAsync(request).ResponseAsync;
 
     [Theory]
     [MemberData(nameof(IssueNormalisations))]
@@ -113,7 +113,7 @@ public sealed class IdempotentRetryTests : SeededServerTest
     }
 
     private Task<BatchIssueCertificatesResponse> BatchAsync(BatchIssueCertificatesRequest request) =>
-        Server.CallAsync<BatchIssueCertificatesRequest, BatchIssueCertificatesResponse>("CertificateService/BatchIssueCertificates", request, Committee);
+        Server.Certificates(Committee).BatchIssueCertificatesAsync(request).ResponseAsync;
 
     [Theory]
     [InlineData("committee code in lower case")]
@@ -172,7 +172,7 @@ public sealed class IdempotentRetryTests : SeededServerTest
     }
 
     private Task<CreateCommitteeResponse> CreateAsync(CreateCommitteeRequest request) =>
-        Server.CallAsync<CreateCommitteeRequest, CreateCommitteeResponse>("CommitteeService/CreateCommittee", request, Server.AuthorityToken);
+        Server.Committees(Server.AuthorityToken).CreateCommitteeAsync(request).ResponseAsync;
 
     [Theory]
     [InlineData("committee code in lower case")]
@@ -224,7 +224,7 @@ public sealed class IdempotentRetryTests : SeededServerTest
     }
 
     private Task<RecordMisconductResponse> RecordAsync(RecordMisconductRequest request) =>
-        Server.CallAsync<RecordMisconductRequest, RecordMisconductResponse>("IntegrityService/RecordMisconduct", request, Server.AuthorityToken);
+        Server.Integrity(Server.AuthorityToken).RecordMisconductAsync(request).ResponseAsync;
 
     [Theory]
     [InlineData("committee code in lower case")]

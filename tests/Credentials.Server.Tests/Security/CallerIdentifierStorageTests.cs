@@ -1,11 +1,11 @@
 using Credentials.Core.Identity;
 using Credentials.Core.Principals;
 using Credentials.Core.Time;
-using Credentials.Grpc;
 using Credentials.Server.Tests.Integrity;
 using Credentials.Server.Tests.Verification;
 using Credentials.Testing;
 using Credentials.V1;
+using Grpc.Core;
 using static Credentials.Server.Tests.Certificates.CertificateFixtures;
 
 namespace Credentials.Server.Tests.Security;
@@ -32,15 +32,15 @@ public sealed class CallerIdentifierStorageTests : SeededServerTest
 
         // A request id that is an ID number: issued, and the retry finds it.
         var issue = Issue(IssueRequestId, person: 1);
-        var (first, headers) = await Server.CallWithHeadersAsync<IssueCertificateRequest, IssueCertificateResponse>(
-            "CertificateService/IssueCertificate", issue, Committee, new Metadata().Add("x-request-id", HeaderId));
-        var retry = await Server.CallAsync<IssueCertificateRequest, IssueCertificateResponse>("CertificateService/IssueCertificate", issue, Committee);
+        using var call = Server.Certificates(Committee).IssueCertificateAsync(issue, new Metadata { { "x-request-id", HeaderId } });
+        var first = await call;
+        var headers = await call.ResponseHeadersAsync;
+        var retry = await Server.Certificates(Committee).IssueCertificateAsync(issue);
         var reused = await Assert.ThrowsAsync<RpcException>(() =>
-            Server.CallAsync<IssueCertificateRequest, IssueCertificateResponse>("CertificateService/IssueCertificate", Issue(IssueRequestId, person: 2), Committee));
+            Server.Certificates(Committee).IssueCertificateAsync(Issue(IssueRequestId, person: 2)).ResponseAsync);
         var record = await Server.RecordAsync(IntegrityFixtures.Record(person: 3), requestId: RecordRequestId);
         var recordRetry = await Server.RecordAsync(IntegrityFixtures.Record(person: 3), requestId: RecordRequestId);
-        await Server.CallAsync<CreateCommitteeRequest, CreateCommitteeResponse>("CommitteeService/CreateCommittee",
-            NewCommittee(CommitteeRequestId), Server.AuthorityToken);
+        await Server.Committees(Server.AuthorityToken).CreateCommitteeAsync(NewCommittee(CommitteeRequestId));
         // A correlation id that is an ID number, in the access log's request id.
         var streamed = await VerifyStreamAsync(employer, new VerifyStreamRequest
         {
@@ -56,8 +56,7 @@ public sealed class CallerIdentifierStorageTests : SeededServerTest
         Assert.Equal(FirstGeneration, streamed.CorrelationId);
         var callId = headers.GetValue("x-request-id")!;
         Assert.StartsWith(CallerIdentifiers.HashedPrefix, callId, StringComparison.Ordinal);
-        var audit = await Server.CallAsync<ListAuditRecordsRequest, ListAuditRecordsResponse>("AuditService/ListAuditRecords",
-            new ListAuditRecordsRequest { Principal = "dl-s01" }, Server.AuthorityToken);
+        var audit = await Server.Audit(Server.AuthorityToken).ListAuditRecordsAsync(new ListAuditRecordsRequest { Principal = "dl-s01" });
         Assert.Contains(audit.Records, r => r.RequestId == callId);
         var access = await Server.ListVerificationsAsync(new ListVerificationsRequest { CertificateNumber = first.Certificate.Number }, Server.AuthorityToken);
         Assert.Matches("#hmac:[0-9a-f]{8}(-[0-9a-f]{8}){3}$", Assert.Single(access.Records).RequestId);
@@ -71,8 +70,10 @@ public sealed class CallerIdentifierStorageTests : SeededServerTest
     [Fact]
     public async Task OrdinaryRequestIds_AreKeptAsSent()
     {
-        var (_, headers) = await Server.CallWithHeadersAsync<IssueCertificateRequest, IssueCertificateResponse>(
-            "CertificateService/IssueCertificate", Issue("hr-ticket-4711", person: 1), Committee, new Metadata().Add("x-request-id", "0f8fad5b-d9cb-469f-a165-70867728950e"));
+        using var call = Server.Certificates(Committee).IssueCertificateAsync(Issue("hr-ticket-4711", person: 1),
+            new Metadata { { "x-request-id", "0f8fad5b-d9cb-469f-a165-70867728950e" } });
+        await call;
+        var headers = await call.ResponseHeadersAsync;
         await Server.FlushAccessLogAsync();
 
         Assert.Equal("0f8fad5b-d9cb-469f-a165-70867728950e", headers.GetValue("x-request-id"));
@@ -83,12 +84,12 @@ public sealed class CallerIdentifierStorageTests : SeededServerTest
 
     private async Task<VerifyStreamResponse> VerifyStreamAsync(string token, VerifyStreamRequest request)
     {
-        using var call = Server.Duplex<VerifyStreamRequest, VerifyStreamResponse>("VerificationService/VerifyStream", token);
+        using var call = Server.Verification(token).VerifyStream();
         await call.RequestStream.WriteAsync(request);
         await call.RequestStream.CompleteAsync();
-        Assert.True(await call.ResponseStream.MoveNext());
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
         var response = call.ResponseStream.Current;
-        Assert.False(await call.ResponseStream.MoveNext());
+        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None));
         return response;
     }
 
