@@ -181,29 +181,18 @@ public sealed class CertificateIssuer(
     private Prepared[] AssignSerials(WriteTransaction tx, string committeeCode, Batch batch)
     {
         var items = batch.Items;
-        var serials = new int[items.Count];
-        var next = new Dictionary<int, int>();
-        for (var i = 0; i < items.Count; i++)
-        {
-            var year = items[i].Content.ReviewYear;
-            var serial = next.TryGetValue(year, out var free) ? free : SerialAllocator.NextFree(tx.Connection, tx.Transaction, committeeCode, year);
-            if (serial > CertificateNumber.MaxSerial)
-            {
-                throw new RuleViolationException("SERIALS_EXHAUSTED", $"Committee {committeeCode} has used all {CertificateNumber.MaxSerial} serials of {year}.",
-                    new Dictionary<string, string> { ["subject"] = items[i].Subject });
-            }
-            serials[i] = serial;
-            next[year] = serial + 1;
-        }
-        foreach (var (year, free) in next)
-        {
-            batch.LastStored[year] = free - 1;
-        }
-
+        var serials = InItemOrder(items, year => SerialAllocator.NextFree(tx.Connection, tx.Transaction, committeeCode, year));
         var prepared = new Prepared[items.Count];
         var wrong = new List<int>();
         for (var i = 0; i < items.Count; i++)
         {
+            if (serials[i] > CertificateNumber.MaxSerial)
+            {
+                throw new RuleViolationException("SERIALS_EXHAUSTED",
+                    $"Committee {committeeCode} has used all {CertificateNumber.MaxSerial} serials of {items[i].Content.ReviewYear}.",
+                    new Dictionary<string, string> { ["subject"] = items[i].Subject });
+            }
+            batch.LastStored[items[i].Content.ReviewYear] = serials[i];
             if (batch.Signed[i] is { } signed && signed.Serial == serials[i])
             {
                 prepared[i] = signed;
@@ -218,6 +207,20 @@ public sealed class CertificateIssuer(
         return prepared;
     }
 
+    /// <summary>Serials in item order, each review year's counting on from its first: a session's numbers follow its list.</summary>
+    private static int[] InItemOrder(IReadOnlyList<Item> items, Func<int, int> firstOfYear)
+    {
+        var serials = new int[items.Count];
+        var next = new Dictionary<int, int>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var year = items[i].Content.ReviewYear;
+            serials[i] = next.TryGetValue(year, out var serial) ? serial : firstOfYear(year);
+            next[year] = serials[i] + 1;
+        }
+        return serials;
+    }
+
     /// <summary>One certificate numbered with a serial and signed, ready to store.</summary>
     private sealed record Prepared(Item Item, int Serial, string Number, Envelope Envelope);
 
@@ -228,7 +231,7 @@ public sealed class CertificateIssuer(
         private readonly SigningKey _key;
         private readonly DateTimeOffset _issuedAt;
 
-        /// <summary>Reserves the serials, in item order per review year so that a session's numbers follow its list.</summary>
+        /// <summary>Reserves the serials of every review year the items have.</summary>
         public Batch(Committee committee, SigningKey key, DateTimeOffset issuedAt, IReadOnlyList<Item> items, byte[][] holderDigests, SerialAllocator serials)
         {
             _committee = committee;
@@ -257,14 +260,7 @@ public sealed class CertificateIssuer(
         /// <summary>Signs every certificate with its predicted serial.</summary>
         public void Sign()
         {
-            var predicted = new int[Items.Count];
-            var next = new Dictionary<int, int>();
-            for (var i = 0; i < Items.Count; i++)
-            {
-                var year = Items[i].Content.ReviewYear;
-                predicted[i] = next.TryGetValue(year, out var serial) ? serial : Reservation.First(year);
-                next[year] = predicted[i] + 1;
-            }
+            var predicted = InItemOrder(Items, Reservation.First);
             var signed = new Prepared?[Items.Count];
             ForEach(Items.Count, i => signed[i] = predicted[i] <= CertificateNumber.MaxSerial ? Sign(i, predicted[i]) : null);
             Signed = signed;
