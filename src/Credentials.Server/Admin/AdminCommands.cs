@@ -7,6 +7,7 @@ using Credentials.Server.Hosting;
 using Credentials.Server.Keys;
 using Credentials.Server.Ledger;
 using Credentials.Store;
+using Credentials.Store.Audit;
 using Credentials.Store.Backup;
 using Credentials.Store.Committees;
 using Credentials.Store.Keys;
@@ -47,7 +48,7 @@ public static class AdminCommands
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         var arguments = Arguments.Parse(args);
-        using var audit = Security.AuditTrail.Begin(Environment.UserName is { Length: > 0 } user ? $"admin:{user}" : "admin",
+        var by = AuditEntry.Local(Environment.UserName is { Length: > 0 } user ? $"admin:{user}" : "admin",
             "credentials-server " + string.Join(' ', arguments.Positional));
         try
         {
@@ -55,16 +56,16 @@ public static class AdminCommands
             {
                 ["help"] or ["--help"] => Print(output, Usage, 0),
                 ["init"] => await InitAsync(arguments, output, error),
-                ["principals", "add", var name] => await WithStoreAsync(arguments, s => AddPrincipalAsync(s, arguments, name, output)),
+                ["principals", "add", var name] => await WithStoreAsync(arguments, s => AddPrincipalAsync(s, arguments, name, by, output)),
                 ["keys", "list"] => await WithStoreAsync(arguments, s => ListKeys(s, output)),
                 ["keys", "rotate"] => await WithStoreAsync(arguments, async s =>
-                    Print(output, $"New active key {await s.Get<KeyManagement>().RotateAsync(arguments.Get("algorithm"), "admin")}.", 0)),
+                    Print(output, $"New active key {await s.Get<KeyManagement>().RotateAsync(arguments.Get("algorithm"), by)}.", 0)),
                 ["keys", "compromise", var keyId] => await WithStoreAsync(arguments, async s =>
                 {
                     var at = arguments.Get("at") is { } text
                         ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture)
                         : DateTimeOffset.UtcNow;
-                    await s.Get<KeyManagement>().CompromiseAsync(keyId, at, arguments.Get("reason") ?? "", "admin");
+                    await s.Get<KeyManagement>().CompromiseAsync(keyId, at, arguments.Get("reason") ?? "", by);
                     return Print(output, $"Marked {keyId} compromised from {at:O}.", 0);
                 }),
                 ["ledger", "key"] => await WithStoreAsync(arguments, s => Task.FromResult(Print(output, s.Get<LogKey>().VerifierKey, 0))),
@@ -73,24 +74,24 @@ public static class AdminCommands
                 ["principals", "list"] => await WithStoreAsync(arguments, s => ListPrincipals(s, output)),
                 ["principals", "revoke", var name] => await WithStoreAsync(arguments, async s =>
                 {
-                    await s.Get<PrincipalAdmin>().RevokeAsync(name);
+                    await s.Get<PrincipalAdmin>().RevokeAsync(name, by);
                     return Print(output, $"Revoked {name}.", 0);
                 }),
                 ["principals", "bind-certificate", var name, var certificate] => await WithStoreAsync(arguments, async s =>
                 {
                     var fingerprint = Security.ClientCertificates.ReadFingerprint(certificate);
-                    await s.Get<PrincipalAdmin>().BindCertificateAsync(name, fingerprint);
+                    await s.Get<PrincipalAdmin>().BindCertificateAsync(name, fingerprint, by);
                     return Print(output, $"Bound {name} to the client certificate SHA-256 {Security.ClientCertificates.Hex(fingerprint)}.", 0);
                 }),
                 ["principals", "unbind-certificate", var name] => await WithStoreAsync(arguments, async s =>
                 {
-                    await s.Get<PrincipalAdmin>().BindCertificateAsync(name, null);
+                    await s.Get<PrincipalAdmin>().BindCertificateAsync(name, null, by);
                     return Print(output, $"{name} is bound to no client certificate.", 0);
                 }),
                 ["backup", var file] => Backup(arguments, file, output),
                 ["restore", var file] => Restore(arguments, file, output),
                 ["committees", "seed", .. var file] when file.Length <= 1 =>
-                    await WithStoreAsync(arguments, s => SeedCommitteesAsync(s, arguments, file.Length == 1 ? file[0] : null, output)),
+                    await WithStoreAsync(arguments, s => SeedCommitteesAsync(s, arguments, file.Length == 1 ? file[0] : null, by, output)),
                 _ => Print(error, Usage, 2),
             };
         }
@@ -119,7 +120,7 @@ public static class AdminCommands
             return Print(output, console.ToString().Trim(), 0);
         });
 
-    private static async Task<int> AddPrincipalAsync(AdminStore store, Arguments arguments, string name, TextWriter output)
+    private static async Task<int> AddPrincipalAsync(AdminStore store, Arguments arguments, string name, AuditEntry by, TextWriter output)
     {
         if (!RoleNames.TryParse(arguments.Get("role"), out var role))
         {
@@ -127,7 +128,7 @@ public static class AdminCommands
         }
         var committee = arguments.Get("committee") is { } code ? CommitteeCode.Normalize(code) : null;
         var certificate = arguments.Get("certificate") is { } cert ? Security.ClientCertificates.ReadFingerprint(cert) : null;
-        var (principal, token) = await store.Get<PrincipalAdmin>().AddAsync(name, role, committee, "admin", certificate);
+        var (principal, token) = await store.Get<PrincipalAdmin>().AddAsync(name, role, committee, by, certificate);
         var scope = principal.CommitteeCode is null ? "" : $" for committee {principal.CommitteeCode}";
         var bound = certificate is null ? "" : $", bound to the client certificate SHA-256 {Security.ClientCertificates.Hex(certificate)}";
         return Print(output, $"Added {principal.Name} ({principal.Role.ToName()}{scope}{bound}).\nToken (shown once):\n\n    {token}\n", 0);
@@ -159,7 +160,7 @@ public static class AdminCommands
         return Task.FromResult(0);
     }
 
-    private static async Task<int> SeedCommitteesAsync(AdminStore store, Arguments arguments, string? file, TextWriter output)
+    private static async Task<int> SeedCommitteesAsync(AdminStore store, Arguments arguments, string? file, AuditEntry by, TextWriter output)
     {
         var path = file ?? Path.Combine(AppContext.BaseDirectory, "samples", "dalian-2024-committees.csv");
         var (defaultFrom, defaultUntil) = CommitteeCsv.DefaultWindow;
@@ -172,14 +173,14 @@ public static class AdminCommands
             CommitteeRules.Validate(committees[i], violations, $"line {i + 2}: ");
         }
         violations.ThrowIfAny();
-        var added = await store.Writer.ExecuteAsync(tx =>
+        var added = await store.Writer.ExecuteAsync(by, tx =>
         {
             var count = 0;
             foreach (var committee in committees)
             {
                 if (CommitteeRepository.Get(tx.Connection, committee.Code, tx.Transaction) is null)
                 {
-                    CommitteeService.Accredit(tx, committee, "admin");
+                    CommitteeAccreditation.Accredit(tx, committee, "admin");
                     count++;
                 }
             }

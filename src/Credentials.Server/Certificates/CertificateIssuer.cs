@@ -3,13 +3,14 @@ using Credentials.Core.Envelopes;
 using Credentials.Core.Identity;
 using Credentials.Core.Integrity;
 using Credentials.Core.Policy;
-using Credentials.Core.Principals;
 using Credentials.Core.Signing;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
 using Credentials.Server.Common;
 using Credentials.Server.Keys;
+using Credentials.Server.Security;
 using Credentials.Store;
+using Credentials.Store.Audit;
 using Credentials.Store.Certificates;
 using Credentials.Store.Committees;
 using Credentials.Store.Idempotency;
@@ -51,7 +52,7 @@ public sealed class CertificateIssuer(
     public sealed record Item(CertificateContent Content, string Subject);
 
     /// <summary>The request, validated and normalised; <see cref="RequestId"/> as the caller sent it.</summary>
-    public sealed record Request(Principal Caller, string Method, string RequestId, string CommitteeCode, IReadOnlyList<Item> Items, int ReviewedCount);
+    public sealed record Request(Caller Caller, AuditEntry Audit, string Method, string RequestId, string CommitteeCode, IReadOnlyList<Item> Items, int ReviewedCount);
 
     /// <summary>Certificates the writer signed again because the serial they were signed with was not the one they got.</summary>
     public long ResignedInWriter => Interlocked.Read(ref _resigned);
@@ -90,7 +91,7 @@ public sealed class CertificateIssuer(
                 batch.Sign();
                 // To the writer in the order the serials were predicted, or the predictions would be wrong.
                 await batch.Reservation.WhenTurnAsync(cancellationToken);
-                var write = writer.ExecuteAsync(tx => Commit(tx, request, idempotency, batch), cancellationToken);
+                var write = writer.ExecuteAsync(request.Audit, tx => Commit(tx, request, idempotency, batch), cancellationToken);
                 batch.Reservation.Queued();
                 var (numbers, issued) = await write;
                 stored = issued;

@@ -6,9 +6,8 @@ using Credentials.Core.Policy;
 using Credentials.Core.Principals;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
-using Credentials.Grpc.Server;
+using Credentials.Server.Audit;
 using Credentials.Server.Common;
-using Credentials.Server.Committees;
 using Credentials.Server.Security;
 using Credentials.Server.Verification;
 using Credentials.Store;
@@ -16,7 +15,8 @@ using Credentials.Store.Idempotency;
 using Credentials.Store.Integrity;
 using Credentials.Store.Writing;
 using Credentials.V1;
-using CommitteeService = Credentials.Server.Committees.CommitteeService;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Credentials.Server.Integrity;
 
@@ -25,10 +25,10 @@ namespace Credentials.Server.Integrity;
 /// active is computed on every read from the clock and the policy profile's period.
 /// </summary>
 public sealed class IntegrityService(Database database, StoreWriter writer, HolderDigests digests, CallerIdentifiers identifiers, PolicyProfile policy,
-    TimeProvider time, VerificationRateLimiter limiter)
+    TimeProvider time, VerificationRateLimiter limiter) : V1.IntegrityService.IntegrityServiceBase
 {
-    [Authorize(Role.Authority, Role.Committee)]
-    public async Task<RecordMisconductResponse> RecordMisconduct(RecordMisconductRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.Issuers)]
+    public override async Task<RecordMisconductResponse> RecordMisconduct(RecordMisconductRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();
         var violations = new Violations();
@@ -38,10 +38,10 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
         if (caller.Role == Role.Committee)
         {
             // A committee records subjects of its own reviews: the record names it, and it revokes only its own certificates.
-            CommitteeService.EnsureOwnCommittee(caller, content!.CommitteeCode.Length == 0 ? caller.CommitteeCode! : content.CommitteeCode);
+            CommitteeBinding.EnsureActsFor(caller, content!.CommitteeCode.Length == 0 ? caller.CommitteeCode! : content.CommitteeCode);
             foreach (var number in content.CertificateNumbers)
             {
-                CommitteeService.EnsureOwnCommittee(caller, CertificateNumber.Parse(number, out _)!.CommitteeCode);
+                CommitteeBinding.EnsureActsFor(caller, CertificateNumber.Parse(number, out _)!.CommitteeCode);
             }
             content = content with { CommitteeCode = caller.CommitteeCode! };
         }
@@ -57,7 +57,7 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
             }
         }
 
-        var id = await writer.ExecuteAsync(tx =>
+        var id = await writer.ExecuteAsync(context.Audit(), tx =>
         {
             var previous = IdempotencyRepository.Find(tx.Connection, caller.Name, nameof(RecordMisconduct), requestId, tx.Transaction);
             if (RequestIds.Replay(previous, hash) is { } replayed)
@@ -71,8 +71,8 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
         return new RecordMisconductResponse { Record = Read(id) };
     }
 
-    [Authorize(Role.Authority)]
-    public async Task<RescindMisconductResponse> RescindMisconduct(RescindMisconductRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.Authority)]
+    public override async Task<RescindMisconductResponse> RescindMisconduct(RescindMisconductRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();
         var violations = new Violations();
@@ -81,7 +81,7 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
         var (rescission, decided) = MisconductRules.ValidateRescission(request.Rescission, ChinaCalendar.Today(time), "rescission.", violations);
         violations.ThrowIfAny();
 
-        await writer.ExecuteAsync(tx =>
+        await writer.ExecuteAsync(context.Audit(), tx =>
         {
             MisconductRecorder.Rescind(tx, id, rescission, decided, caller.Name);
             return true;
@@ -89,8 +89,8 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
         return new RescindMisconductResponse { Record = Read(id) };
     }
 
-    [Authorize(Role.Authority, Role.Platform, Role.Committee, Role.Employer)]
-    public Task<GetIntegrityStatusResponse> GetIntegrityStatus(GetIntegrityStatusRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.AnyPrincipal)]
+    public override Task<GetIntegrityStatusResponse> GetIntegrityStatus(GetIntegrityStatusRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();
         // An employer could otherwise probe ID numbers here: it shares the verification limit.
@@ -117,8 +117,8 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
         return Task.FromResult(response);
     }
 
-    [Authorize(Role.Authority, Role.Platform, Role.Committee)]
-    public Task<ListMisconductResponse> ListMisconduct(ListMisconductRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.RecordReaders)]
+    public override Task<ListMisconductResponse> ListMisconduct(ListMisconductRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();
         var violations = new Violations();
@@ -142,7 +142,7 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
             // A committee lists its own committee's records only, whatever it asks for.
             if (code.Length > 0)
             {
-                CommitteeService.EnsureOwnCommittee(caller, code);
+                CommitteeBinding.EnsureActsFor(caller, code);
             }
             code = caller.CommitteeCode!;
         }

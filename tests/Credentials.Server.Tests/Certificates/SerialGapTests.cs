@@ -51,7 +51,7 @@ public sealed class SerialGapTests : SeededServerTest
         // Hold the writer, so that every request passes the checks made before it and queues up: the
         // duplicates are then refused inside the writer, after their serials were predicted and signed.
         var gate = new TaskCompletionSource();
-        var blocker = Writer.ExecuteAsync(_ => gate.Task.Wait(TimeSpan.FromSeconds(30)));
+        var blocker = Writer.ExecuteAsync(null, _ => gate.Task.Wait(TimeSpan.FromSeconds(30)));
         var calls = new List<Task<StatusCode>>();
         for (var person = 1; person <= 30; person++)
         {

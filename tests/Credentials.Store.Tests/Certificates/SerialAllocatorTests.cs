@@ -123,7 +123,7 @@ public class SerialAllocatorTests
         await using var store = new StoreFixture();
         StoreSerials(store, "DL-S01", 2024, 1, 2);
 
-        var (before, afterRollback) = await store.Writer.ExecuteAsync(tx =>
+        var (before, afterRollback) = await store.Writer.ExecuteAsync(null, tx =>
         {
             var free = SerialAllocator.NextFree(tx.Connection, tx.Transaction, "DL-S01", 2024);
             tx.Transaction.Save("refused");
