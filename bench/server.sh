@@ -6,6 +6,8 @@
 #   server_build                     # dotnet build -c Release; sets SERVER_DLL
 #   server_start DATA_DIR LOG        # sets SERVER_PID, SERVER_ADDRESS (127.0.0.1:PORT), SERVER_TOKEN
 #   server_stop                      # SIGTERM, then SIGKILL after 5 s; safe to call twice
+#   listening_address LOG PID        # prints 127.0.0.1:PORT once the ASP.NET Core app PID logs it in LOG
+#   process_stop PID                 # SIGTERM, then SIGKILL after 5 s; waits for it to end
 #
 # On a fresh data directory the server creates the first authority and prints its token once on
 # its standard output; SERVER_TOKEN is that token (empty over an existing store, or a server that
@@ -40,37 +42,48 @@ server_build() {
 server_start() {
   local data_dir=$1 log=$2
   mkdir -p "$data_dir"
-  # Port 0: the kernel picks a free port and Kestrel logs it, so no other process can race for it.
   dotnet "$SERVER_DLL" --urls http://127.0.0.1:0 --data-dir "$data_dir" >"$log" 2>&1 &
   SERVER_PID=$!
   SERVER_ADDRESS=""
   SERVER_TOKEN=""
-  local _
+  if ! SERVER_ADDRESS="$(listening_address "$log" "$SERVER_PID")"; then
+    sed 's/crd_[[:alnum:]]*/crd_<redacted>/g' "$log" >&2
+    echo "server: did not report its address within ${SERVER_START_TIMEOUT_S}s" >&2
+    return 1
+  fi
+  # Printed before the server listens: "Authority token (shown once; ...):", a blank line, the token.
+  SERVER_TOKEN="$(sed -n '/Authority token/,$ s/^[[:space:]]*\(crd_[[:alnum:]]*\)[[:space:]]*$/\1/p' "$log" | head -n 1)"
+}
+
+listening_address() {
+  local log=$1 pid=$2 address _
+  # Port 0: the kernel picks a free port and Kestrel logs it, so no other process can race for it.
   for _ in $(seq $((SERVER_START_TIMEOUT_S * 10))); do
-    SERVER_ADDRESS="$(sed -n 's|.*Now listening on: http://\(127\.0\.0\.1:[0-9]*\).*|\1|p' "$log" | head -n 1)"
-    if [[ -n $SERVER_ADDRESS ]]; then
-      # Printed before the server listens: "Authority token (shown once; ...):", a blank line, the token.
-      SERVER_TOKEN="$(sed -n '/Authority token/,$ s/^[[:space:]]*\(crd_[[:alnum:]]*\)[[:space:]]*$/\1/p' "$log" | head -n 1)"
+    address="$(sed -n 's|.*Now listening on: http://\(127\.0\.0\.1:[0-9]*\).*|\1|p' "$log" | head -n 1)"
+    if [[ -n $address ]]; then
+      echo "$address"
       return 0
     fi
-    kill -0 "$SERVER_PID" 2>/dev/null || break
+    kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.1
   done
-  sed 's/crd_[[:alnum:]]*/crd_<redacted>/g' "$log" >&2
-  echo "server: did not report its address within ${SERVER_START_TIMEOUT_S}s" >&2
   return 1
 }
 
 server_stop() {
-  if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    local _
+  [[ -z $SERVER_PID ]] || process_stop "$SERVER_PID"
+  SERVER_PID=""
+}
+
+process_stop() {
+  local pid=$1 _
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 50); do
-      kill -0 "$SERVER_PID" 2>/dev/null || break
+      kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
+    kill -KILL "$pid" 2>/dev/null || true
   fi
-  SERVER_PID=""
+  wait "$pid" 2>/dev/null || true
 }

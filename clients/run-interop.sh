@@ -1,31 +1,27 @@
 #!/usr/bin/env bash
-# Runs the gRPC interop suites (grpc/grpc doc/interop-test-descriptions.md) of the Python grpcio
-# and Node grpc-js clients against our own gRPC layer: builds tests/Credentials.Grpc.Interop
-# (Release), starts it on a free port, runs every case with both clients, one line per case and
-# client, and stops the server again, also on failure or Ctrl-C.
+# The peer suites: real gRPC clients, Python grpcio (clients/python/peer_suite.py) and Node
+# @grpc/grpc-js (clients/node/peer_suite.js), against the real Credentials server. Builds
+# src/Credentials.Server (Release), starts it on a free loopback port over a temp data dir, seeds
+# the committees, adds a committee (DL-S01), a platform and an employer principal with the admin
+# commands, runs both suites (reflection, health, metadata, deadlines, status details, streaming,
+# compression), one line per case and client, and stops the server again, also on failure or Ctrl-C.
 #
 #   clients/run-interop.sh
 #
-# Installs nothing, except `npm ci` in clients/node/interop when node_modules is missing.
-# Prerequisites: dotnet, /usr/bin/python3 with Debian's python3-grpcio, python3-protobuf and
-# python3-grpc-tools, node (>= 20) and npm. Exits 0 when every case passed, 1 when one failed,
-# 2 when a prerequisite is missing or the server did not start.
+# Installs nothing, except `npm ci` in clients/node when node_modules is missing. Prerequisites:
+# dotnet, /usr/bin/python3 with Debian's python3-grpcio and python3-protobuf, protoc
+# (protobuf-compiler), /usr/share/grpc-proto (grpc-proto), node (>= 20) and npm; google/rpc and
+# google/type come from the Google.Api.CommonProtos package the server build restores. Exits 0
+# when every case passed, 1 when one failed, 2 when a prerequisite is missing or the server did
+# not start.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
 PYTHON=/usr/bin/python3
-PYTHON_CLIENT="$ROOT/clients/python/interop/interop_client.py"
-NODE_DIR="$ROOT/clients/node/interop"
-SERVER_PROJECT="$ROOT/tests/Credentials.Grpc.Interop"
-CASES=(
-  empty_unary large_unary client_streaming server_streaming ping_pong empty_stream
-  cancel_after_begin cancel_after_first_response timeout_on_sleeping_server
-  custom_metadata status_code_and_message special_status_message
-  unimplemented_method unimplemented_service
-  client_compressed_unary server_compressed_unary
-)
-CASE_TIMEOUT_S=30
-START_TIMEOUT_S=30
+NODE_DIR="$ROOT/clients/node"
+COMMITTEE=DL-S01
+SUITE_TIMEOUT_S=300
 
 started=$SECONDS
 
@@ -36,12 +32,14 @@ check_prerequisites() {
     missing+=("$PYTHON (Debian's python3)")
   else
     local module package
-    for module in grpc:python3-grpcio google.protobuf:python3-protobuf grpc_tools.protoc:python3-grpc-tools; do
+    for module in grpc:python3-grpcio google.protobuf:python3-protobuf; do
       package=${module#*:}
       module=${module%%:*}
       "$PYTHON" -c "import $module" 2>/dev/null || missing+=("$package (apt-get install -y $package)")
     done
   fi
+  command -v protoc >/dev/null || missing+=("protoc (apt-get install -y protobuf-compiler)")
+  [[ -d /usr/share/grpc-proto/grpc ]] || missing+=("/usr/share/grpc-proto (apt-get install -y grpc-proto)")
   if ! command -v node >/dev/null; then
     missing+=("node >= 20 (apt-get install -y nodejs)")
   elif (($(node -p 'process.versions.node.split(".")[0]') < 20)); then
@@ -59,101 +57,72 @@ check_prerequisites() {
 check_prerequisites
 
 if [[ ! -d $NODE_DIR/node_modules ]]; then
-  echo "run-interop: npm ci in clients/node/interop"
+  echo "run-interop: npm ci in clients/node"
   (cd "$NODE_DIR" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# shellcheck source=bench/server.sh
+source bench/server.sh
+# Private (mktemp -d is 0700): the server log and the admin output hold tokens.
 work="$(mktemp -d -t run-interop.XXXXXX)"
-server_pid=""
-stop_server() {
-  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    # Kestrel drains on SIGTERM; give it a few seconds, then force it.
-    for _ in $(seq 50); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap stop_server EXIT
+trap 'server_stop; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
-echo "run-interop: building tests/Credentials.Grpc.Interop (Release)"
-if ! dotnet build "$SERVER_PROJECT" -c Release -nologo -v q >"$work/build.log" 2>&1; then
-  cat "$work/build.log" >&2
-  echo "run-interop: the interop server did not build" >&2
-  exit 2
-fi
-server_dll="$(find "$SERVER_PROJECT/bin/Release" -name credentials-interop-server.dll -print -quit)"
-if [[ -z $server_dll ]]; then
-  echo "run-interop: credentials-interop-server.dll not found under $SERVER_PROJECT/bin/Release" >&2
-  exit 2
-fi
+echo "run-interop: building src/Credentials.Server (Release)"
+server_build || exit 2
+server_start "$work/data" "$work/server.log" || exit 2
+echo "run-interop: server listening on $SERVER_ADDRESS"
 
-# Created before the server starts: the background job opens it only once it runs, and the
-# loop below may read first.
-: >"$work/server.out"
-dotnet "$server_dll" --port=0 >"$work/server.out" 2>"$work/server.err" &
-server_pid=$!
-port=""
-for _ in $(seq $((START_TIMEOUT_S * 10))); do
-  port="$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$work/server.out")"
-  [[ -n $port ]] && break
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    break
-  fi
-  sleep 0.1
-done
-if [[ -z $port ]]; then
-  cat "$work/server.out" "$work/server.err" >&2
-  echo "run-interop: the interop server did not print 'listening on PORT' within ${START_TIMEOUT_S}s" >&2
+admin() { dotnet "$SERVER_DLL" "$@" --data-dir "$work/data"; }
+token_of() { sed -n 's/^[[:space:]]*\(crd_[[:alnum:]]*\)[[:space:]]*$/\1/p' | head -n 1; }
+if ! admin committees seed >"$work/seed.out" 2>&1; then
+  cat "$work/seed.out" >&2
+  echo "run-interop: committees seed failed" >&2
   exit 2
 fi
-echo "run-interop: server listening on 127.0.0.1:$port"
+export CREDENTIALS_ADDRESS=$SERVER_ADDRESS PEERS_COMMITTEE=$COMMITTEE
+PEERS_COMMITTEE_TOKEN="$(admin principals add peers-committee --role committee --committee "$COMMITTEE" | token_of)"
+PEERS_PLATFORM_TOKEN="$(admin principals add peers-platform --role platform | token_of)"
+PEERS_EMPLOYER_TOKEN="$(admin principals add peers-employer --role employer | token_of)"
+export PEERS_COMMITTEE_TOKEN PEERS_PLATFORM_TOKEN PEERS_EMPLOYER_TOKEN
+if [[ -z $PEERS_COMMITTEE_TOKEN || -z $PEERS_PLATFORM_TOKEN || -z $PEERS_EMPLOYER_TOKEN ]]; then
+  echo "run-interop: principals add printed no token" >&2
+  exit 2
+fi
 
 passed=0
 failed=0
-# Each case runs in its own client process under a time limit, so a hung or crashed case is
-# reported as that case's failure and the others still run.
-run_case() {
-  local client=$1 name=$2 result
-  shift 2
-  local out="$work/$client-$name.out"
-  local code=0
-  timeout "$CASE_TIMEOUT_S" "$@" --server_host=127.0.0.1 --server_port="$port" --test_case="$name" \
-    >"$out" 2>&1 || code=$?
-  if ((code == 0)) && grep -qx "PASS $name" "$out"; then
-    result=PASS
-    passed=$((passed + 1))
-  else
-    local reason
-    reason="$(grep -m1 "^FAIL $name: " "$out" | sed "s/^FAIL $name: //" || true)"
-    if [[ -z $reason ]]; then
-      if ((code == 124)); then
-        reason="timed out after ${CASE_TIMEOUT_S}s"
-      else
-        reason="exit code $code: $(tail -n 1 "$out")"
-      fi
+# run_suite NAME COMMAND...: runs one suite under a time limit, prints its case lines prefixed
+# with NAME and counts them; a suite that dies or hangs counts as one more failure.
+run_suite() {
+  local name=$1 out="$work/$1.out" code=0
+  shift
+  timeout "$SUITE_TIMEOUT_S" "$@" >"$out" 2>"$work/$name.err" || code=$?
+  sed -n "s/^\(PASS\|FAIL\) /$(printf '%-7s' "$name") \1 /p" "$out"
+  local pass fail
+  pass="$(grep -c '^PASS ' "$out" || true)"
+  fail="$(grep -c '^FAIL ' "$out" || true)"
+  passed=$((passed + pass))
+  failed=$((failed + fail))
+  if ((code != 0 && fail == 0)); then
+    if ((code == 124)); then
+      echo "$name: timed out after ${SUITE_TIMEOUT_S}s"
+    else
+      echo "$name: exited with code $code"
     fi
-    result="FAIL  $reason"
+    sed 's/crd_[[:alnum:]]*/crd_<redacted>/g' "$work/$name.err" | tail -n 20
     failed=$((failed + 1))
+  elif [[ -s $work/$name.err ]] && ((fail > 0)); then
+    sed 's/crd_[[:alnum:]]*/crd_<redacted>/g' "$work/$name.err" | tail -n 40
   fi
-  printf '%-7s %-28s %s\n' "$client" "$name" "$result"
 }
 
-for name in "${CASES[@]}"; do
-  run_case python "$name" "$PYTHON" "$PYTHON_CLIENT"
-done
-for name in "${CASES[@]}"; do
-  run_case node "$name" node "$NODE_DIR/interop_client.js"
-done
+run_suite python "$PYTHON" clients/python/peer_suite.py
+run_suite node node "$NODE_DIR/peer_suite.js"
 
-if ! kill -0 "$server_pid" 2>/dev/null; then
-  echo "run-interop: the interop server exited during the run:" >&2
-  cat "$work/server.err" >&2
+if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+  echo "run-interop: the server exited during the run:" >&2
+  sed 's/crd_[[:alnum:]]*/crd_<redacted>/g' "$work/server.log" | tail -n 40 >&2
   failed=$((failed + 1))
 fi
 

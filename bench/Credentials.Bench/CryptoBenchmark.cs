@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Credentials.Core.Envelopes;
@@ -17,29 +18,19 @@ namespace Credentials.Bench;
 /// Signatures per second, single-threaded, for each algorithm over the PAE of a realistic
 /// certificate document. Optionally runs <c>openssl speed</c> for comparison.
 /// </summary>
-internal sealed class CryptoBenchmark : IBenchCommand
+internal static class CryptoBenchmark
 {
-    public string Description => "sign/verify per second per algorithm, one thread [--seconds N] [--openssl]";
-
-    public async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        var seconds = 3.0;
-        var openssl = false;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--seconds" when i + 1 < args.Length:
-                    seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
-                    break;
-                case "--openssl":
-                    openssl = true;
-                    break;
-                default:
-                    Console.Error.WriteLine($"crypto: unknown option {args[i]}");
-                    return 2;
-            }
-        }
+        var seconds = BenchOptions.Count("--seconds", 3.0, "Seconds per figure", minimum: 0.1);
+        var openssl = new Option<bool>("--openssl") { Description = "Also run `openssl speed` for comparison" };
+        var command = new Command("crypto", "Sign/verify per second per algorithm, one thread") { seconds, openssl };
+        command.SetAction(parse => RunAsync(parse.GetValue(seconds), parse.GetValue(openssl)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(double seconds, bool openssl)
+    {
 
         var message = SamplePae();
         Console.WriteLine($"message: PAE of a certificate document, {message.Length} bytes; {seconds} s per figure, one thread");

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Credentials.Core.Certificates;
@@ -30,31 +31,33 @@ namespace Credentials.Bench;
 /// numbers (one a line, with the holder's name) to numbers.txt for the load scripts, then
 /// reports the store's size per certificate, table by table.
 /// </summary>
-internal sealed class GenerateCommand : IBenchCommand
+internal static class GenerateCommand
 {
     private static readonly string[] Surnames = ["张", "王", "李", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗"];
     private static readonly string[] GivenNames = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平",
         "刚", "桂英", "建华", "志强", "晓东", "海燕", "丹", "鹏", "宇", "欣然"];
     private static readonly string[] Regions = ["210202", "210203", "210204", "210211", "210212", "210213", "210214", "210281", "210283"];
 
-    public string Description => "fill a new store with certificates: --data-dir DIR [--count 1000000] [--batch 5000] [--parallel 2]";
-
-    public async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        var options = BenchArguments.Parse(args, new() { ["data-dir"] = "", ["count"] = "1000000", ["batch"] = "5000", ["parallel"] = "2" });
-        if (options is null)
+        var dataDirectory = new Option<DirectoryInfo>("--data-dir") { Description = "A new (or empty) directory to fill", Required = true };
+        dataDirectory.Validators.Add(result =>
         {
-            return 2;
-        }
-        var dataDir = Path.GetFullPath(options.Get("data-dir"));
-        if (options.Get("data-dir").Length == 0 || File.Exists(Path.Combine(dataDir, Database.FileName)))
-        {
-            Console.Error.WriteLine("generate needs --data-dir of a new (or empty) directory");
-            return 2;
-        }
-        var count = options.Int("count");
-        var batchSize = options.Int("batch");
-        var parallel = options.Int("parallel");
+            if (result.GetValueOrDefault<DirectoryInfo>() is { } directory && File.Exists(Path.Combine(directory.FullName, Database.FileName)))
+            {
+                result.AddError($"--data-dir {directory.FullName} already holds a store; generate fills a new (or empty) directory.");
+            }
+        });
+        var count = BenchOptions.Count("--count", 1000000, "Certificates to generate");
+        var batch = BenchOptions.Count("--batch", 5000, "Certificates per unit of work (one committee and review year)");
+        var parallel = BenchOptions.Count("--parallel", 2, "Batches signed in parallel");
+        var command = new Command("generate", "Fill a new store with realistic certificates for the verification benchmarks") { dataDirectory, count, batch, parallel };
+        command.SetAction(parse => RunAsync(parse.GetValue(dataDirectory)!.FullName, parse.GetValue(count), parse.GetValue(batch), parse.GetValue(parallel)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string dataDir, int count, int batchSize, int parallel)
+    {
 
         var clock = Stopwatch.StartNew();
         await using (var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--Logging:LogLevel:Default", "Warning"]))

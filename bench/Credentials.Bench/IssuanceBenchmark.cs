@@ -3,15 +3,17 @@ using System.Globalization;
 using Credentials.Core.Committees;
 using Credentials.Core.Identity;
 using Credentials.Core.Principals;
+using Credentials.Core.Signing;
+using System.CommandLine;
 using Credentials.Core.Time;
-using Credentials.Grpc;
-using Credentials.Grpc.Client;
 using Credentials.Server.Committees;
 using Credentials.Server.Hosting;
 using Credentials.Store;
 using Credentials.Store.Writing;
 using Credentials.V1;
 using Dapper;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,27 +27,31 @@ namespace Credentials.Bench;
 /// Merkle nodes, and fsync'd before the call returns. Two phases: sequential batches, then
 /// concurrent unary callers. The store is checked afterwards: every acknowledged certificate is there.
 /// </summary>
-internal sealed class IssuanceBenchmark : IBenchCommand
+internal static class IssuanceBenchmark
 {
-    public string Description =>
-        "durable issuance over gRPC [--batches 20] [--batch-size 500] [--unary 20000] [--callers 32] [--algorithm SM2-SM3]";
-
-    public async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        var options = BenchArguments.Parse(args, new() { ["batches"] = "20", ["batch-size"] = "500", ["unary"] = "20000", ["callers"] = "32", ["algorithm"] = "SM2-SM3" });
-        if (options is null)
+        var batches = BenchOptions.Count("--batches", 20, "Sequential BatchIssueCertificates calls");
+        var batchSize = BenchOptions.Count("--batch-size", 500, "Certificates per batch");
+        var unary = BenchOptions.Count("--unary", 20000, "IssueCertificate calls in the concurrent phase");
+        var callers = BenchOptions.Count("--callers", 32, "Concurrent unary callers");
+        var algorithm = new Option<string>("--algorithm") { Description = "The signing key's algorithm", DefaultValueFactory = _ => SigningAlgorithm.Sm2Sm3.ToName() }
+            .AcceptOnlyFromAmong([.. Enum.GetValues<SigningAlgorithm>().Select(a => a.ToName())]);
+        var command = new Command("issuance", "Durable issuance over gRPC: sequential batches, then concurrent unary callers")
         {
-            return 2;
-        }
-        var batches = options.Int("batches");
-        var batchSize = options.Int("batch-size");
-        var unary = options.Int("unary");
-        var callers = options.Int("callers");
+            batches, batchSize, unary, callers, algorithm,
+        };
+        command.SetAction(parse => RunAsync(parse.GetValue(batches), parse.GetValue(batchSize), parse.GetValue(unary), parse.GetValue(callers),
+            parse.GetValue(algorithm)!));
+        return command;
+    }
 
+    private static async Task<int> RunAsync(int batches, int batchSize, int unary, int callers, string algorithm)
+    {
         var dataDir = Directory.CreateTempSubdirectory("credentials-bench-").FullName;
         try
         {
-            string[] serverArgs = ["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--Keys:Algorithm", options.Get("algorithm"),
+            string[] serverArgs = ["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--Keys:Algorithm", algorithm,
                 "--Logging:LogLevel:Default", "Warning"];
             await using var app = ServerHost.Build(serverArgs);
             var console = new StringWriter();
@@ -54,18 +60,23 @@ internal sealed class IssuanceBenchmark : IBenchCommand
             var token = console.ToString().Split(' ', '\n').Single(AccessToken.IsWellFormed);
             await SeedAsync(app.Services);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { DefaultHeaders = new Metadata().Add("authorization", "Bearer " + token) });
+            using var channel = GrpcChannel.ForAddress(address);
+            var client = new CertificateService.CertificateServiceClient(channel.Intercept(headers =>
+            {
+                headers.Add("authorization", "Bearer " + token);
+                return headers;
+            }));
             var holders = new HolderSequence();
 
-            Console.WriteLine($"server: {address}, key algorithm {options.Get("algorithm")}, {Environment.ProcessorCount} cores, data dir {dataDir}");
-            await BatchAsync(channel, holders, "warm-up", 100);
+            Console.WriteLine($"server: {address}, key algorithm {algorithm}, {Environment.ProcessorCount} cores, data dir {dataDir}");
+            await BatchAsync(client, holders, "warm-up", 100);
 
             var batchClock = Stopwatch.StartNew();
             var batchLatencies = new List<double>();
             for (var b = 0; b < batches; b++)
             {
                 var started = Stopwatch.GetTimestamp();
-                await BatchAsync(channel, holders, $"batch-{b}", batchSize);
+                await BatchAsync(client, holders, $"batch-{b}", batchSize);
                 batchLatencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             batchClock.Stop();
@@ -83,9 +94,7 @@ internal sealed class IssuanceBenchmark : IBenchCommand
                 {
                     var request = new IssueCertificateRequest { RequestId = $"unary-{i}", CommitteeCode = "DL-S01", Spec = holders.NextSpec() };
                     var started = Stopwatch.GetTimestamp();
-                    using var call = channel.UnaryCall<IssueCertificateRequest, IssueCertificateResponse>(
-                        "/credentials.v1.CertificateService/IssueCertificate", request);
-                    await call.ResponseAsync;
+                    await client.IssueCertificateAsync(request);
                     unaryLatencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 }
             })));
@@ -111,16 +120,14 @@ internal sealed class IssuanceBenchmark : IBenchCommand
         }
     }
 
-    private static async Task BatchAsync(GrpcChannel channel, HolderSequence holders, string requestId, int size)
+    private static async Task BatchAsync(CertificateService.CertificateServiceClient client, HolderSequence holders, string requestId, int size)
     {
         var request = new BatchIssueCertificatesRequest { RequestId = requestId, CommitteeCode = "DL-S01" };
         for (var i = 0; i < size; i++)
         {
             request.Items.Add(holders.NextSpec());
         }
-        using var call = channel.UnaryCall<BatchIssueCertificatesRequest, BatchIssueCertificatesResponse>(
-            "/credentials.v1.CertificateService/BatchIssueCertificates", request);
-        var response = await call.ResponseAsync;
+        var response = await client.BatchIssueCertificatesAsync(request);
         if (response.Certificates.Count != size)
         {
             throw new InvalidOperationException($"A batch of {size} returned {response.Certificates.Count} certificates.");

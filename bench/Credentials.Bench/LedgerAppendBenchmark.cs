@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using Credentials.Core.Ledger;
 using Credentials.Store;
@@ -14,22 +15,25 @@ namespace Credentials.Bench;
 /// Reports the append itself (timed inside the transaction), durable batches, and durable single-event units
 /// from concurrent callers (group commit). Checks the root against the stored events at the end.
 /// </summary>
-internal sealed class LedgerAppendBenchmark : IBenchCommand
+internal static class LedgerAppendBenchmark
 {
-    public string Description => "ledger append through the store [--preload 1000000] [--batches 40] [--batch-size 500] [--units 4000] [--callers 64]";
-
-    public async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        var options = BenchArguments.Parse(args, new() { ["preload"] = "1000000", ["batches"] = "40", ["batch-size"] = "500", ["units"] = "4000", ["callers"] = "64" });
-        if (options is null)
+        var preload = BenchOptions.Count("--preload", 1000000, "Leaves bulk-loaded before measuring (nodes only)", minimum: 0);
+        var batches = BenchOptions.Count("--batches", 40, "Durable units of many appends");
+        var batchSize = BenchOptions.Count("--batch-size", 500, "Appends per batch");
+        var units = BenchOptions.Count("--units", 4000, "Durable single-event units from concurrent callers");
+        var callers = BenchOptions.Count("--callers", 64, "Concurrent callers of single-event units");
+        var command = new Command("ledger-append", "Ledger append through the store: batches, then single events with group commit")
         {
-            return 2;
-        }
-        var preload = options.Int("preload");
-        var batches = options.Int("batches");
-        var batchSize = options.Int("batch-size");
-        var units = options.Int("units");
-        var callers = options.Int("callers");
+            preload, batches, batchSize, units, callers,
+        };
+        command.SetAction(parse => RunAsync(parse.GetValue(preload), parse.GetValue(batches), parse.GetValue(batchSize), parse.GetValue(units), parse.GetValue(callers)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int preload, int batches, int batchSize, int units, int callers)
+    {
         var dataDir = Directory.CreateTempSubdirectory("credentials-bench-ledger-").FullName;
         try
         {

@@ -1,5 +1,5 @@
+using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using Credentials.Core.Ledger;
 
 namespace Credentials.Bench;
@@ -9,18 +9,19 @@ namespace Credentials.Bench;
 /// store, then the latency of planning and assembling inclusion and consistency proofs at that size. A database
 /// store adds its one batch fetch per proof on top of the assembly figures.
 /// </summary>
-internal sealed class LedgerBenchmark : IBenchCommand
+internal static class LedgerBenchmark
 {
-    public string Description => "Merkle log: append cost and proof assembly p50/p99 (--leaves 10000000 --samples 100000)";
-
-    public Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        if (!TryOption(args, "--leaves", 10_000_000, out var leaves) || leaves < 2
-            || !TryOption(args, "--samples", 100_000, out var samples) || samples is < 1 or > int.MaxValue)
-        {
-            Console.Error.WriteLine("ledger: --leaves must be a number >= 2 and --samples a number >= 1");
-            return Task.FromResult(2);
-        }
+        var leaves = BenchOptions.Count("--leaves", 10_000_000L, "Leaves appended to the in-memory store", minimum: 2);
+        var samples = BenchOptions.Count("--samples", 100_000, "Proofs of each kind");
+        var command = new Command("ledger", "Merkle log without a database: append cost and proof assembly p50/p99") { leaves, samples };
+        command.SetAction(parse => RunAsync(parse.GetValue(leaves), parse.GetValue(samples)));
+        return command;
+    }
+
+    private static Task<int> RunAsync(long leaves, int samples)
+    {
 
         Console.WriteLine($"ledger: {leaves:N0} leaves, {samples:N0} samples per proof kind");
         var store = AppendToStore(leaves);
@@ -34,13 +35,13 @@ internal sealed class LedgerBenchmark : IBenchCommand
         Console.WriteLine($"  root {Convert.ToHexStringLower(root)}; managed heap {GC.GetTotalMemory(false) / (1 << 20):N0} MiB");
 
         var random = new Random(42);
-        var failures = MeasureProofs("inclusion", (int)samples, store, () =>
+        var failures = MeasureProofs("inclusion", samples, store, () =>
         {
             var m = random.NextInt64(0, leaves);
             return (NodePlan.Inclusion(m, leaves),
                 proof => ProofVerifier.VerifyInclusion(m, leaves, store.Fetch([new NodeId(0, m)])[new NodeId(0, m)], proof, root));
         });
-        failures += MeasureProofs("consistency", (int)samples, store, () =>
+        failures += MeasureProofs("consistency", samples, store, () =>
         {
             var m = random.NextInt64(1, leaves);
             return (NodePlan.Consistency(m, leaves),
@@ -144,11 +145,4 @@ internal sealed class LedgerBenchmark : IBenchCommand
     private static double Micros(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency;
 
     private static double Percentile(double[] sorted, double p) => sorted[(int)Math.Min(sorted.Length - 1, p * sorted.Length)];
-
-    private static bool TryOption(string[] args, string name, long fallback, out long value)
-    {
-        var i = Array.IndexOf(args, name);
-        value = fallback;
-        return i < 0 || (i + 1 < args.Length && long.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out value));
-    }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using Credentials.Core.Ledger;
 using Credentials.Store;
@@ -10,19 +11,19 @@ namespace Credentials.Bench;
 /// (LedgerBulkLoad), then each sample does what GetInclusionProof / GetConsistencyProof do: a pooled read
 /// connection, the size query, one batch fetch of the plan's nodes, the assembly. Every 100th proof is verified.
 /// </summary>
-internal sealed class LedgerProofBenchmark : IBenchCommand
+internal static class LedgerProofBenchmark
 {
-    public string Description => "proof latency through the store [--leaves 10000000] [--samples 20000]";
-
-    public Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        var options = BenchArguments.Parse(args, new() { ["leaves"] = "10000000", ["samples"] = "20000" });
-        if (options is null)
-        {
-            return Task.FromResult(2);
-        }
-        var leaves = options.Int("leaves");
-        var samples = options.Int("samples");
+        var leaves = BenchOptions.Count("--leaves", 10000000, "Leaves bulk-loaded into the store", minimum: 2);
+        var samples = BenchOptions.Count("--samples", 20000, "Proofs of each kind");
+        var command = new Command("ledger-proofs", "Inclusion and consistency proof latency through the store") { leaves, samples };
+        command.SetAction(parse => RunAsync(parse.GetValue(leaves), parse.GetValue(samples)));
+        return command;
+    }
+
+    private static Task<int> RunAsync(int leaves, int samples)
+    {
         var dataDir = Directory.CreateTempSubdirectory("credentials-bench-proofs-").FullName;
         try
         {

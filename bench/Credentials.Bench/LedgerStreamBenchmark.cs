@@ -1,11 +1,13 @@
+using System.CommandLine;
 using System.Diagnostics;
 using Credentials.Core.Ledger;
 using Credentials.Core.Principals;
-using Credentials.Grpc;
-using Credentials.Grpc.Client;
 using Credentials.Server.Hosting;
 using Credentials.Store;
 using Credentials.V1;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,18 +20,20 @@ namespace Credentials.Bench;
 /// MB/s of the stream alone, then streams once more like a platform: the leaves contiguous, each hashed as it
 /// arrives, the root equal to the closing checkpoint's (the rate of stream + verification).
 /// </summary>
-internal sealed class LedgerStreamBenchmark : IBenchCommand
+internal static class LedgerStreamBenchmark
 {
-    public string Description => "StreamEvents events/s over gRPC on loopback [--events 300000] [--runs 5] [--batch-size 0]";
-
-    public async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        var options = BenchArguments.Parse(args, new() { ["events"] = "300000", ["runs"] = "5", ["batch-size"] = "0" });
-        if (options is null)
-        {
-            return 2;
-        }
-        var count = options.Int("events");
+        var events = BenchOptions.Count("--events", 300000, "Events bulk-loaded into the store");
+        var runs = BenchOptions.Count("--runs", 5, "Timed streams of every event, after a warm-up");
+        var batchSize = BenchOptions.Count("--batch-size", 0, "StreamEventsRequest.batch_size (0: the server's default)", minimum: 0);
+        var command = new Command("ledger-stream", "StreamEvents events/s over gRPC on loopback") { events, runs, batchSize };
+        command.SetAction(parse => RunAsync(parse.GetValue(events), parse.GetValue(runs), parse.GetValue(batchSize)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int count, int runs, int batchSize)
+    {
         var dataDir = Directory.CreateTempSubdirectory("credentials-bench-stream-").FullName;
         try
         {
@@ -45,17 +49,22 @@ internal sealed class LedgerStreamBenchmark : IBenchCommand
             await app.StartAsync();
             var token = console.ToString().Split(' ', '\n').Single(AccessToken.IsWellFormed);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { DefaultHeaders = new Metadata().Add("authorization", "Bearer " + token) });
-            var request = new StreamEventsRequest { BatchSize = options.Int("batch-size") };
+            using var channel = GrpcChannel.ForAddress(address);
+            var client = new LedgerService.LedgerServiceClient(channel.Intercept(headers =>
+            {
+                headers.Add("authorization", "Bearer " + token);
+                return headers;
+            }));
+            var request = new StreamEventsRequest { BatchSize = batchSize };
 
             // Timed runs only count: holding 300 MB of messages would measure the garbage collector.
             var rates = new List<double>();
             // Run 0 is a warm-up (JIT tiers, the database file into the page cache) and is not counted.
-            for (var run = 0; run <= options.Int("runs"); run++)
+            for (var run = 0; run <= runs; run++)
             {
                 long events = 0, bytes = 0, messages = 0;
                 var started = Stopwatch.GetTimestamp();
-                await foreach (var message in StreamAsync(channel, request))
+                await foreach (var message in StreamAsync(client, request))
                 {
                     messages++;
                     events += message.Entries.Count;
@@ -78,7 +87,7 @@ internal sealed class LedgerStreamBenchmark : IBenchCommand
             var verify = Stopwatch.StartNew();
             var range = new CompactRange();
             SignedCheckpoint? checkpoint = null;
-            await foreach (var message in StreamAsync(channel, request))
+            await foreach (var message in StreamAsync(client, request))
             {
                 foreach (var entry in message.Entries)
                 {
@@ -103,12 +112,12 @@ internal sealed class LedgerStreamBenchmark : IBenchCommand
         }
     }
 
-    private static async IAsyncEnumerable<StreamEventsResponse> StreamAsync(GrpcChannel channel, StreamEventsRequest request)
+    private static async IAsyncEnumerable<StreamEventsResponse> StreamAsync(LedgerService.LedgerServiceClient client, StreamEventsRequest request)
     {
-        using var call = channel.ServerStreamingCall<StreamEventsRequest, StreamEventsResponse>("/credentials.v1.LedgerService/StreamEvents", request);
-        while (await call.ResponseStream.MoveNext())
+        using var call = client.StreamEvents(request);
+        await foreach (var message in call.ResponseStream.ReadAllAsync())
         {
-            yield return call.ResponseStream.Current;
+            yield return message;
         }
     }
 }

@@ -1,25 +1,27 @@
+using System.CommandLine;
 using Credentials.Bench;
 
-// Each benchmark is a command; `credentials-bench` alone lists them.
-var commands = new Dictionary<string, IBenchCommand>(StringComparer.Ordinal)
+// Each benchmark is a command; `credentials-bench --help` lists them, `credentials-bench NAME --help` their options.
+var root = new RootCommand("credentials-bench: the benchmarks and generators of bench/README.md (build and run in Release)")
 {
-    ["crypto"] = new CryptoBenchmark(),
-    ["generate"] = new GenerateCommand(),
-    ["issuance"] = new IssuanceBenchmark(),
-    ["ledger"] = new LedgerBenchmark(),
-    ["verification"] = new VerificationBenchmark(),
-    ["ledger-append"] = new LedgerAppendBenchmark(),
-    ["ledger-proofs"] = new LedgerProofBenchmark(),
-    ["ledger-stream"] = new LedgerStreamBenchmark(),
+    CryptoBenchmark.Create(),
+    GenerateCommand.Create(),
+    IssuanceBenchmark.Create(),
+    LedgerBenchmark.Create(),
+    LedgerAppendBenchmark.Create(),
+    LedgerProofBenchmark.Create(),
+    LedgerStreamBenchmark.Create(),
+    VerificationBenchmark.Create(),
 };
 
-if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
 {
-    Console.Error.WriteLine("usage: credentials-bench <command> [options]");
-    foreach (var (name, c) in commands.OrderBy(c => c.Key))
+    foreach (var error in parsed.Errors)
     {
-        Console.Error.WriteLine($"  {name,-20} {c.Description}");
+        Console.Error.WriteLine($"credentials-bench: {error.Message}");
     }
+    Console.Error.WriteLine("usage: credentials-bench <command> [options]; credentials-bench --help lists the commands");
     return 2;
 }
-return await command.RunAsync(args[1..]);
+return await parsed.InvokeAsync();

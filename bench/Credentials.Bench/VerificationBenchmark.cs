@@ -1,11 +1,12 @@
+using System.CommandLine;
 using System.Diagnostics;
-using Credentials.Grpc.Client;
 using Credentials.Server.Hosting;
 using Credentials.Server.Verification;
 using Credentials.Store;
 using Credentials.V1;
 using Dapper;
 using Google.Protobuf;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,26 +19,33 @@ namespace Credentials.Bench;
 /// when it is not in any cache), then VerifyEnvelope with SM2 both without the transport and
 /// over gRPC on loopback from concurrent callers.
 /// </summary>
-internal sealed class VerificationBenchmark : IBenchCommand
+internal static class VerificationBenchmark
 {
-    public string Description => "verification on a generated store: --data-dir DIR [--seconds 10] [--callers 16] [--envelopes 2000]";
-
-    public async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        var options = BenchArguments.Parse(args, new() { ["data-dir"] = "", ["seconds"] = "10", ["callers"] = "16", ["envelopes"] = "2000" });
-        if (options is null)
+        var dataDirectory = new Option<DirectoryInfo>("--data-dir") { Description = "A store made by `generate` (with its numbers.txt)", Required = true };
+        dataDirectory.Validators.Add(result =>
         {
-            return 2;
-        }
-        var dataDir = Path.GetFullPath(options.Get("data-dir"));
+            if (result.GetValueOrDefault<DirectoryInfo>() is { } directory && !File.Exists(Path.Combine(directory.FullName, "numbers.txt")))
+            {
+                result.AddError($"--data-dir {directory.FullName} is not a store made by `generate`: it has no numbers.txt.");
+            }
+        });
+        var seconds = BenchOptions.Count("--seconds", 10, "Seconds per figure");
+        var callers = BenchOptions.Count("--callers", 16, "Concurrent gRPC callers of VerifyEnvelope");
+        var envelopes = BenchOptions.Count("--envelopes", 2000, "Envelopes read from the store to verify");
+        var command = new Command("verification", "Verification on a generated store: lookups and SM2 envelopes without the transport, then VerifyEnvelope over gRPC")
+        {
+            dataDirectory, seconds, callers, envelopes,
+        };
+        command.SetAction(parse => RunAsync(parse.GetValue(dataDirectory)!.FullName, TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(callers),
+            parse.GetValue(envelopes)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string dataDir, TimeSpan duration, int callers, int envelopeCount)
+    {
         var numbersFile = Path.Combine(dataDir, "numbers.txt");
-        if (!File.Exists(numbersFile))
-        {
-            Console.Error.WriteLine("verification needs --data-dir of a store made by `generate` (with its numbers.txt)");
-            return 2;
-        }
-        var duration = TimeSpan.FromSeconds(options.Int("seconds"));
-        var callers = options.Int("callers");
         var numbers = File.ReadLines(numbersFile).Select(l => l.Split('\t')).Select(p => (Number: p[0], Name: p[1])).ToArray();
 
         await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--Logging:LogLevel:Default", "Warning",
@@ -58,7 +66,7 @@ internal sealed class VerificationBenchmark : IBenchCommand
         });
         Console.WriteLine($"VerifyCertificate, random existing numbers, no transport, {Environment.ProcessorCount} threads: {lookups:F0}/s");
 
-        var envelopes = ReadEnvelopes(app.Services.GetRequiredService<Database>(), options.Int("envelopes"));
+        var envelopes = ReadEnvelopes(app.Services.GetRequiredService<Database>(), envelopeCount);
         var checker = app.Services.GetRequiredService<EnvelopeChecker>();
         var (direct, _) = RunParallel(duration, Environment.ProcessorCount, random =>
         {
@@ -71,6 +79,7 @@ internal sealed class VerificationBenchmark : IBenchCommand
         Console.WriteLine($"VerifyEnvelope (SM2, TC1: text), no transport, {Environment.ProcessorCount} threads: {direct:F0}/s");
 
         using var channel = GrpcChannel.ForAddress(address);
+        var client = new V1.VerificationService.VerificationServiceClient(channel);
         var latencies = new List<double>[callers];
         var stop = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, callers).Select(c => Task.Run(async () =>
@@ -80,9 +89,7 @@ internal sealed class VerificationBenchmark : IBenchCommand
             while (stop.Elapsed < duration)
             {
                 var started = Stopwatch.GetTimestamp();
-                using var call = channel.UnaryCall<VerifyEnvelopeRequest, VerifyEnvelopeResponse>("/credentials.v1.VerificationService/VerifyEnvelope",
-                    new VerifyEnvelopeRequest { QrText = envelopes[random.Next(envelopes.Length)] });
-                var response = await call.ResponseAsync;
+                var response = await client.VerifyEnvelopeAsync(new VerifyEnvelopeRequest { QrText = envelopes[random.Next(envelopes.Length)] });
                 if (response.Verdict != EnvelopeVerdict.Valid)
                 {
                     throw new InvalidOperationException($"verdict {response.Verdict}");

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Credentials.Core.Ledger;
-using Credentials.Grpc;
 using Credentials.V1;
+using Grpc.Core;
 
 namespace Credentials.Sync;
 

@@ -366,7 +366,11 @@ def report_rpc_error(error, verbose):
     trailers = error.trailing_metadata() or ()
     for key, value in trailers:
         if key == STATUS_DETAILS_KEY:
-            pool = protoset.build_pool(protoset.compile_protos(["google/rpc/status.proto", "google/rpc/error_details.proto"]))
+            try:
+                pool = protoset.build_pool(protoset.compile_protos(["google/rpc/status.proto", "google/rpc/error_details.proto"]))
+            except protoset.ProtosNotFound as missing:
+                print(f"  Details: not decoded, {missing}", file=sys.stderr)
+                continue
             status = protoset.message_class(pool, "google.rpc.Status").FromString(value)
             for detail in json_format.MessageToDict(status, descriptor_pool=pool).get("details", []):
                 print(f"  Details: {json.dumps(detail, ensure_ascii=False)}", file=sys.stderr)

@@ -31,10 +31,11 @@ Exit codes, as credctl's:
   3  server or transport error (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ...)
   4  refused: INVALID_ARGUMENT, FAILED_PRECONDITION, PERMISSION_DENIED, UNAUTHENTICATED, ...
 
-Message classes are built at run time from protos/credentials/v1 with grpc_tools.protoc
-(clients/python/protoset.py); nothing generated is written next to the sources. Runs on
-/usr/bin/python3 with Debian's python3-grpcio, python3-protobuf, python3-grpc-tools and
-python3-cryptography, and the openssl command for SM2.
+Message classes are built at run time from protos/credentials/v1 with protoc
+(clients/python/protoset.py, which also says where google/type/date.proto comes from); nothing
+generated is written next to the sources. Runs on /usr/bin/python3 with Debian's python3-grpcio,
+python3-protobuf, protobuf-compiler, python3-grpc-tools and python3-cryptography, and the
+openssl command for SM2.
 """
 
 import argparse
@@ -69,7 +70,8 @@ class UsageError(Exception):
 
 
 class Messages:
-    """The credentials.v1 message classes, compiled once from the repository's protos."""
+    """The credentials.v1 message classes, compiled once from the repository's protos (offline
+    verification needs them too, so they do not come from the server's reflection)."""
 
     _pool = None
 
@@ -589,7 +591,7 @@ def main(argv=None):
 
     try:
         return args.handler(args, connect)
-    except UsageError as error:
+    except (UsageError, protoset.ProtosNotFound) as error:  # wrong arguments, or a proto not installed
         if args.json:
             print(json.dumps({"error": {"code": "USAGE", "message": str(error), "exitCode": EXIT_USAGE}}))
         else:

@@ -16,7 +16,6 @@ import base64
 import hashlib
 import json
 import sqlite3
-import struct
 import sys
 
 from cryptography.exceptions import InvalidSignature

@@ -1,6 +1,9 @@
 using Credentials.Core.Principals;
 using Credentials.Server.Tests;
 using Credentials.Testing;
+using Credentials.V1;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
 
 namespace Credentials.Cli.Tests;
 
@@ -10,21 +13,37 @@ namespace Credentials.Cli.Tests;
 /// </summary>
 public abstract class CliServerTest : IAsyncLifetime
 {
+    private GrpcChannel? _channel;
+
     protected TestServer Server { get; private set; } = null!;
 
     protected string CommitteeToken { get; private set; } = "";
 
+    /// <summary>An authority's token ("auditor").</summary>
+    protected string AuthorityToken { get; private set; } = "";
+
     protected TempDirectory Files { get; } = new();
+
+    /// <summary>The certificate service as an authority sees it, on the test's own channel: what a command did, checked apart from credctl.</summary>
+    protected CertificateService.CertificateServiceClient AuthorityCertificates { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Server = await TestServer.StartAsync();
         await Server.SeedDalianCommitteesAsync();
         CommitteeToken = await Server.AddPrincipalAsync("dl-s01", Role.Committee, "DL-S01");
+        AuthorityToken = await Server.AddPrincipalAsync("auditor", Role.Authority);
+        _channel = GrpcChannel.ForAddress(Server.Address);
+        AuthorityCertificates = new CertificateService.CertificateServiceClient(_channel.Intercept(headers =>
+        {
+            headers.Add("authorization", "Bearer " + AuthorityToken);
+            return headers;
+        }));
     }
 
     public async Task DisposeAsync()
     {
+        _channel?.Dispose();
         await Server.DisposeAsync();
         Files.Dispose();
     }

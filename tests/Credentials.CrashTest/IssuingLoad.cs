@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Credentials.Core.Time;
-using Credentials.Grpc;
-using Credentials.Grpc.Client;
 using Credentials.Testing;
 using Credentials.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace Credentials.CrashTest;
 
@@ -26,10 +26,9 @@ internal sealed class IssuingLoad(string token)
         using var stop = new CancellationTokenSource();
         var workers = Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
         {
-            using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
-            {
-                DefaultHeaders = new Metadata { { "authorization", "Bearer " + token } },
-            });
+            using var channel = GrpcChannel.ForAddress(address);
+            var certificates = new CertificateService.CertificateServiceClient(channel);
+            var headers = new Metadata { { "authorization", "Bearer " + token } };
             var random = new Random(client);
             while (!stop.IsCancellationRequested)
             {
@@ -37,9 +36,8 @@ internal sealed class IssuingLoad(string token)
                 {
                     if (random.Next(10) < 7)
                     {
-                        var response = await channel.UnaryAsync<IssueCertificateRequest, IssueCertificateResponse>(
-                            CertificatesReflection.Descriptor.Services[0].FindMethodByName("IssueCertificate"),
-                            new IssueCertificateRequest { RequestId = NextRequestId(), CommitteeCode = "DL-S01", Spec = NextSpec() });
+                        var response = await certificates.IssueCertificateAsync(
+                            new IssueCertificateRequest { RequestId = NextRequestId(), CommitteeCode = "DL-S01", Spec = NextSpec() }, headers);
                         acknowledged[response.Certificate.Number] = response.Certificate.QrText;
                         Interlocked.Increment(ref unary);
                     }
@@ -50,8 +48,7 @@ internal sealed class IssuingLoad(string token)
                         {
                             request.Items.Add(NextSpec());
                         }
-                        var response = await channel.UnaryAsync<BatchIssueCertificatesRequest, BatchIssueCertificatesResponse>(
-                            CertificatesReflection.Descriptor.Services[0].FindMethodByName("BatchIssueCertificates"), request);
+                        var response = await certificates.BatchIssueCertificatesAsync(request, headers);
                         foreach (var certificate in response.Certificates)
                         {
                             acknowledged[certificate.Number] = certificate.QrText;

@@ -1,118 +1,42 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
+using System.CommandLine;
 using Credentials.CrashTest;
-using Credentials.Grpc;
-using Credentials.Grpc.Client;
-using Credentials.Testing;
-using Credentials.V1;
 
 // Crash safety (issue 7): the real server under a concurrent issuing load (unary calls and
 // batches from several clients) is killed with SIGKILL, restarted, and checked: every
 // acknowledged certificate is there and unchanged, the ledger's Merkle tree recomputed from its
 // events equals the stored one, and PRAGMA integrity_check says ok. Several rounds.
-//
-//   credentials-crash-test --server-dll PATH [--rounds 5] [--clients 8] [--seed N]
+// Exit codes: 0 passed, 1 a write was lost or changed (or a round proved nothing), 2 usage.
 
-var options = ParseOptions(args);
-if (!options.TryGetValue("server-dll", out var serverDll) || !File.Exists(serverDll))
+var serverDll = new Option<FileInfo>("--server-dll") { Description = "The Release build of the server, PATH/credentials-server.dll", Required = true }
+    .AcceptExistingOnly();
+var rounds = new Option<int>("--rounds") { Description = "Kill-and-restart rounds", DefaultValueFactory = _ => 5 };
+var clients = new Option<int>("--clients") { Description = "Concurrent issuing clients, each on its own connection", DefaultValueFactory = _ => 8 };
+var seed = new Option<int?>("--seed") { Description = "Seed of the random load times, to repeat a run (default: a new one, printed)" };
+foreach (var count in new[] { rounds, clients })
 {
-    Console.Error.WriteLine("usage: credentials-crash-test --server-dll PATH/credentials-server.dll [--rounds 5] [--clients 8] [--seed N]");
+    count.Validators.Add(result =>
+    {
+        if (result.GetValueOrDefault<int>() < 1)
+        {
+            result.AddError($"{count.Name} must be at least 1.");
+        }
+    });
+}
+var root = new RootCommand("credentials-crash-test: SIGKILL the real server under issuing load, restart it, and check that no acknowledged write was lost or changed.")
+{
+    serverDll, rounds, clients, seed,
+};
+root.SetAction(parse => CrashRounds.RunAsync(parse.GetValue(serverDll)!.FullName, parse.GetValue(rounds), parse.GetValue(clients),
+    parse.GetValue(seed) ?? Environment.TickCount));
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine($"credentials-crash-test: {error.Message}");
+    }
+    Console.Error.WriteLine("usage: credentials-crash-test --server-dll PATH/credentials-server.dll [--rounds 5] [--clients 8] [--seed N] (see --help)");
     return 2;
 }
-var rounds = int.Parse(options.GetValueOrDefault("rounds", "5"), CultureInfo.InvariantCulture);
-var clients = int.Parse(options.GetValueOrDefault("clients", "8"), CultureInfo.InvariantCulture);
-var seed = int.Parse(options.GetValueOrDefault("seed", Environment.TickCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-var random = new Random(seed);
-var dataDir = Directory.CreateTempSubdirectory("credentials-crash-").FullName;
-Console.WriteLine($"crash test: {rounds} rounds, {clients} clients, seed {seed}, data dir {dataDir}");
-
-var acknowledged = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-var failures = new List<string>();
-var passedRounds = 0;
-try
-{
-    var server = await ServerProcess.StartAsync(serverDll, dataDir);
-    await Admin.RunAsync(serverDll, dataDir, "committees", "seed");
-    var token = Admin.TokenIn(await Admin.RunAsync(serverDll, dataDir, "principals", "add", "crash-committee", "--role", "committee", "--committee", "DL-S01"));
-    var load = new IssuingLoad(token);
-    for (var round = 1; round <= rounds; round++)
-    {
-        var loadTime = TimeSpan.FromMilliseconds(random.Next(1500, 4000));
-        var before = acknowledged.Count;
-        var stats = await load.RunUntilKilledAsync(server.Address, clients, loadTime, acknowledged, server.Kill);
-        if (!load.Errors.IsEmpty)
-        {
-            failures.AddRange(load.Errors.Distinct().Select(e => $"round {round}: {e}"));
-            Console.WriteLine("server output:\n" + server.Output());
-            load.Errors.Clear();
-        }
-        server.Dispose();
-        server = await ServerProcess.StartAsync(serverDll, dataDir);
-        var check = await Verification.CheckAsync(server.Address, token, Path.Combine(dataDir, "credentials.db"), acknowledged);
-        Console.WriteLine($"round {round}: killed after at least {loadTime.TotalMilliseconds:0} ms; acknowledged {acknowledged.Count - before} " +
-            $"({stats.Unary} unary, {stats.Batches} batches), {stats.Failed} calls cut by the kill; {check}");
-        if (acknowledged.Count == before)
-        {
-            failures.Add($"round {round}: nothing was acknowledged before the kill, so the round proves nothing");
-        }
-        if (check.Problems.Count == 0 && failures.Count == 0)
-        {
-            passedRounds++;
-        }
-        else
-        {
-            failures.AddRange(check.Problems.Select(p => $"round {round}: {p}"));
-        }
-    }
-    server.Dispose();
-}
-catch (Exception e) when (e is InvalidOperationException or RpcException or IOException)
-{
-    failures.Add(e.Message);
-}
-finally
-{
-    Directory.Delete(dataDir, recursive: true);
-}
-
-Console.WriteLine($"crash test: {rounds} rounds, {acknowledged.Count} certificates acknowledged, " +
-    $"{(failures.Count == 0 ? acknowledged.Count : acknowledged.Count - failures.Count(f => f.Contains("missing", StringComparison.Ordinal)))} found");
-foreach (var failure in failures.Take(20))
-{
-    Console.WriteLine("FAIL " + failure);
-}
-Console.WriteLine($"crash: {passedRounds} passed, {rounds - passedRounds} failed");
-return failures.Count == 0 ? 0 : 1;
-
-static Dictionary<string, string> ParseOptions(string[] args)
-{
-    var options = new Dictionary<string, string>(StringComparer.Ordinal);
-    for (var i = 0; i + 1 < args.Length; i += 2)
-    {
-        options[args[i].TrimStart('-')] = args[i + 1];
-    }
-    return options;
-}
-
-/// <summary>Admin commands of the server binary, run as the operator would.</summary>
-internal static class Admin
-{
-    public static async Task<string> RunAsync(string serverDll, string dataDir, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[serverDll, .. args, "--data-dir", dataDir])
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{string.Join(' ', args)} failed: {error}");
-    }
-
-    public static string TokenIn(string output) =>
-        output.Split(' ', '\n').Select(w => w.Trim()).FirstOrDefault(w => w.StartsWith("crd_", StringComparison.Ordinal))
-        ?? throw new InvalidOperationException("No token in the output of principals add.");
-}
+return await parsed.InvokeAsync();

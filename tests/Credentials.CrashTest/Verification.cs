@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Credentials.Core.Ledger;
-using Credentials.Grpc;
-using Credentials.Grpc.Client;
 using Credentials.V1;
 using Dapper;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Data.Sqlite;
 
 namespace Credentials.CrashTest;
@@ -22,15 +22,15 @@ internal static class Verification
     {
         var problems = new ConcurrentBag<string>();
         long found = 0;
-        using (var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { DefaultHeaders = new Metadata { { "authorization", "Bearer " + token } } }))
+        using (var channel = GrpcChannel.ForAddress(address))
         {
-            var method = CertificatesReflection.Descriptor.Services[0].FindMethodByName("GetCertificate");
+            var certificates = new CertificateService.CertificateServiceClient(channel);
+            var headers = new Metadata { { "authorization", "Bearer " + token } };
             await Parallel.ForEachAsync(acknowledged, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (entry, _) =>
             {
                 try
                 {
-                    var certificate = (await channel.UnaryAsync<GetCertificateRequest, GetCertificateResponse>(method,
-                        new GetCertificateRequest { Number = entry.Key })).Certificate;
+                    var certificate = (await certificates.GetCertificateAsync(new GetCertificateRequest { Number = entry.Key }, headers)).Certificate;
                     if (certificate.QrText != entry.Value || certificate.State != CertificateState.Valid)
                     {
                         problems.Add($"{entry.Key} changed: state {certificate.State}, same envelope {certificate.QrText == entry.Value}");

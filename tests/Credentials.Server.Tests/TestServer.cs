@@ -1,31 +1,32 @@
 using Credentials.Core.Committees;
 using Credentials.Core.Principals;
-using Credentials.Grpc;
-using Credentials.Grpc.Client;
 using Credentials.Server.Admin;
-using Credentials.Server.Committees;
 using Credentials.Server.Hosting;
 using Credentials.Store.Writing;
 using Credentials.Testing;
-using Microsoft.Extensions.Time.Testing;
-using Google.Protobuf;
+using Credentials.V1;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Credentials.Server.Tests;
 
 /// <summary>
 /// The real server on 127.0.0.1 with a free port, a temporary data directory and a clock the
-/// test moves. Calls go over real HTTP/2 through our gRPC client.
+/// test moves. Tests call it as any client would: the generated clients over Grpc.Net.Client,
+/// on one HTTP/2 channel per server, as the principal whose token they pass.
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly TempDirectory? _directory;
     private readonly WebApplication _app;
-    private readonly GrpcChannel _channel;
 
     private TestServer(TempDirectory? directory, string dataDir, WebApplication app, FakeTimeProvider time, Uri address, CapturingLoggerProvider logs)
     {
@@ -35,7 +36,7 @@ public sealed class TestServer : IAsyncDisposable
         _app = app;
         Time = time;
         Address = address;
-        _channel = GrpcChannel.ForAddress(address);
+        Channel = CreateChannel();
     }
 
     public FakeTimeProvider Time { get; }
@@ -98,105 +99,62 @@ public sealed class TestServer : IAsyncDisposable
         {
             foreach (var committee in committees)
             {
-                CommitteeService.Accredit(tx, committee, "seed");
+                Server.Committees.CommitteeService.Accredit(tx, committee, "seed");
             }
             return committees.Count;
         });
     }
 
-    /// <summary>Calls a credentials.v1 method ("CommitteeService/GetCommittee") with an optional token.</summary>
-    public async Task<TResponse> CallAsync<TRequest, TResponse>(string method, TRequest request, string? token, Metadata? headers = null)
-        where TRequest : class, IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse> =>
-        (await CallWithHeadersAsync<TRequest, TResponse>(method, request, token, headers)).Response;
-
-    /// <summary>As <see cref="CallAsync"/>, also returning the response headers.</summary>
-    public async Task<(TResponse Response, Metadata Headers)> CallWithHeadersAsync<TRequest, TResponse>(string method, TRequest request, string? token,
-        Metadata? headers = null)
-        where TRequest : class, IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse>
-    {
-        headers ??= [];
-        if (token is not null)
-        {
-            headers.Add("authorization", "Bearer " + token);
-        }
-        using var call = _channel.UnaryCall<TRequest, TResponse>("/credentials.v1." + method, request, new CallOptions(headers));
-        var response = await call.ResponseAsync;
-        return (response, await call.ResponseHeadersAsync);
-    }
-
-    /// <summary>Opens a bidirectional call to a credentials.v1 method ("VerificationService/VerifyStream") with an optional token.</summary>
-    public AsyncDuplexStreamingCall<TRequest, TResponse> Duplex<TRequest, TResponse>(string method, string? token)
-        where TRequest : class, IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse>
-    {
-        var headers = new Metadata();
-        if (token is not null)
-        {
-            headers.Add("authorization", "Bearer " + token);
-        }
-        return _channel.DuplexStreamingCall<TRequest, TResponse>("/credentials.v1." + method, new CallOptions(headers));
-    }
-
-    /// <summary>Calls a server-streaming credentials.v1 method and reads the whole response stream.</summary>
-    public async Task<List<TResponse>> StreamAsync<TRequest, TResponse>(string method, TRequest request, string? token, CancellationToken cancellationToken = default)
-        where TRequest : class, IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse>
-    {
-        Metadata headers = [];
-        if (token is not null)
-        {
-            headers.Add("authorization", "Bearer " + token);
-        }
-        using var call = _channel.ServerStreamingCall<TRequest, TResponse>("/credentials.v1." + method, request, new CallOptions(headers, CancellationToken: cancellationToken));
-        var responses = new List<TResponse>();
-        while (await call.ResponseStream.MoveNext(cancellationToken))
-        {
-            responses.Add(call.ResponseStream.Current);
-        }
-        return responses;
-    }
-
-    /// <summary>A channel to the server, for clients under test that make their own calls.</summary>
-    public GrpcChannel Channel => _channel;
+    /// <summary>
+    /// The server's channel, shared by every call of the test: HTTP/2 to <see cref="Address"/>, cleartext for the
+    /// default http address. A server started with TLS needs a channel that trusts its certificate (<see cref="CreateChannel"/>).
+    /// </summary>
+    public GrpcChannel Channel { get; }
 
     /// <summary>
-    /// A call with raw header values our client would refuse to send (any text, sent as UTF-8
-    /// bytes) and an empty request message; returns the gRPC status and its BadRequest, if any.
+    /// A new channel to the server whose handler the test configures (trusted roots, a client
+    /// certificate, how header values are encoded); the caller disposes it.
     /// </summary>
-    public async Task<(Grpc.StatusCode Status, Google.Rpc.BadRequest? BadRequest)> RawCallAsync(string method, params (string Name, string Value)[] headers)
+    public GrpcChannel CreateChannel(Action<SocketsHttpHandler>? configure = null)
     {
-        using var handler = new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8 };
-        using var client = new HttpClient(handler);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Address, "/credentials.v1." + method))
-        {
-            Version = System.Net.HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent([0, 0, 0, 0, 0]),
-        };
-        request.Content.Headers.TryAddWithoutValidation("content-type", "application/grpc");
-        request.Headers.TryAddWithoutValidation("te", "trailers");
-        foreach (var (name, value) in headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-        using var response = await client.SendAsync(request);
-        await response.Content.ReadAsByteArrayAsync();
-        var all = response.Headers.Concat(response.TrailingHeaders).ToDictionary(h => h.Key, h => h.Value.First(), StringComparer.OrdinalIgnoreCase);
-        var status = all.TryGetValue("grpc-status", out var code) ? (Grpc.StatusCode)int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) : Grpc.StatusCode.Unknown;
-        Google.Rpc.BadRequest? badRequest = null;
-        if (all.TryGetValue("grpc-status-details-bin", out var details))
-        {
-            var rich = Google.Rpc.Status.Parser.ParseFrom(Grpc.Protocol.MetadataEncoding.FromBase64(details));
-            badRequest = rich.Details.FirstOrDefault(d => d.Is(Google.Rpc.BadRequest.Descriptor))?.Unpack<Google.Rpc.BadRequest>();
-        }
-        return (status, badRequest);
+        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
+        configure?.Invoke(handler);
+        return GrpcChannel.ForAddress(Address, new GrpcChannelOptions { HttpHandler = handler });
     }
+
+    /// <summary>
+    /// Calls on <paramref name="channel"/> (the server's own by default) as the principal of
+    /// <paramref name="token"/>: each call carries <c>authorization: Bearer</c> with it, after the
+    /// call's own headers. A null token calls anonymously.
+    /// </summary>
+    public CallInvoker Caller(string? token, ChannelBase? channel = null)
+    {
+        channel ??= Channel;
+        return token is null
+            ? channel.CreateCallInvoker()
+            : channel.Intercept(headers => [.. headers, new Metadata.Entry("authorization", "Bearer " + token)]);
+    }
+
+    public CommitteeService.CommitteeServiceClient Committees(string? token = null) => new(Caller(token));
+
+    public CertificateService.CertificateServiceClient Certificates(string? token = null) => new(Caller(token));
+
+    public IntegrityService.IntegrityServiceClient Integrity(string? token = null) => new(Caller(token));
+
+    public VerificationService.VerificationServiceClient Verification(string? token = null) => new(Caller(token));
+
+    public LedgerService.LedgerServiceClient Ledger(string? token = null) => new(Caller(token));
+
+    public AuditService.AuditServiceClient Audit(string? token = null) => new(Caller(token));
+
+    public DiagnosticsService.DiagnosticsServiceClient Diagnostics(string? token = null) => new(Caller(token));
+
+    /// <summary>grpc.health.v1, which anyone may call.</summary>
+    public Health.HealthClient Health() => new(Channel);
 
     public async ValueTask DisposeAsync()
     {
-        _channel.Dispose();
+        Channel.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         _directory?.Dispose();

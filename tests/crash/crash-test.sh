@@ -6,6 +6,7 @@
 # its events matches the stored one, and that PRAGMA integrity_check says ok; several rounds.
 #
 #   tests/crash/crash-test.sh [--rounds 5] [--clients 8] [--seed N]
+#   tests/crash/crash-test.sh --help     # this text; builds and runs nothing
 #
 # Loopback only, bounded: each round loads for 1.5 to 4 s. Prints the numbers and a closing
 # "crash: N passed, N failed" line; exits non-zero on any lost or changed write.
@@ -13,6 +14,12 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
+for argument in "$@"; do
+  if [[ $argument == -h || $argument == --help ]]; then
+    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
+    exit 0
+  fi
+done
 # shellcheck source=bench/server.sh
 source bench/server.sh
 server_build

@@ -16,8 +16,8 @@ internal static class GetCommand
         var command = new Command("get", "Show one certificate. Authority, platform, or its committee.") { number, envelope, qrText };
         handlers.Set(command, async context =>
         {
-            var response = await context.Client.CallAsync<GetCertificateRequest, GetCertificateResponse>(
-                "CertificateService/GetCertificate", new GetCertificateRequest { Number = context.Get(number)! }, context.Cancellation);
+            var request = new GetCertificateRequest { Number = context.Get(number)! };
+            var response = await context.Client.Certificates.GetCertificateAsync(request, context.CallOptions);
             var certificate = response.Certificate;
             if (context.Get(envelope) is { } envelopePath)
             {

@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Credentials.Cli.Hosting;
-using Credentials.Grpc;
 using Credentials.V1;
 using Google.Protobuf;
+using Grpc.Core;
 
 namespace Credentials.Cli.Certificates;
 
@@ -65,8 +65,7 @@ internal static class IssueCommand
             var spec = SpecFields.Build(values, "issue", FlagName);
             var request = new IssueCertificateRequest { CommitteeCode = context.Get(committee)!, Spec = spec };
             request.RequestId = context.Get(requestId) ?? DerivedRequestId(request);
-            var response = await context.Client.CallAsync<IssueCertificateRequest, IssueCertificateResponse>(
-                "CertificateService/IssueCertificate", request, context.Cancellation);
+            var response = await context.Client.Certificates.IssueCertificateAsync(request, context.CallOptions);
             if (context.Output.Json)
             {
                 context.Output.WriteJson(response.Certificate);
@@ -97,8 +96,7 @@ internal static class IssueCommand
             BatchIssueCertificatesResponse response;
             try
             {
-                response = await context.Client.CallAsync<BatchIssueCertificatesRequest, BatchIssueCertificatesResponse>(
-                    "CertificateService/BatchIssueCertificates", request, context.Cancellation);
+                response = await context.Client.Certificates.BatchIssueCertificatesAsync(request, context.CallOptions);
             }
             catch (RpcException e)
             {
@@ -144,7 +142,7 @@ internal static class IssueCommand
     /// <summary>The error with "items[3].level" also naming the CSV row, "items[3] (row 5).level".</summary>
     private static RpcException WithRows(RpcException e, CertificateCsv.Row[] chunk)
     {
-        if (e.GetDetail<Google.Rpc.BadRequest>() is not { } badRequest || e.Details is null)
+        if (e.GetRpcStatus() is not { } details || details.GetDetail<Google.Rpc.BadRequest>() is not { } badRequest)
         {
             return e;
         }
@@ -156,10 +154,10 @@ internal static class IssueCommand
                 violation.Field = $"{match.Value} (row {chunk[index].Number}){violation.Field[match.Length..]}";
             }
         }
-        var details = e.Details.Clone();
-        details.Details.Clear();
-        details.Details.AddRange(e.Details.Details.Select(d => d.Is(Google.Rpc.BadRequest.Descriptor) ? Google.Protobuf.WellKnownTypes.Any.Pack(badRequest) : d));
-        return new RpcException(e.Status, e.Trailers, details);
+        var renamed = details.Clone();
+        renamed.Details.Clear();
+        renamed.Details.AddRange(details.Details.Select(d => d.Is(Google.Rpc.BadRequest.Descriptor) ? Google.Protobuf.WellKnownTypes.Any.Pack(badRequest) : d));
+        return renamed.ToRpcException();
     }
 
     private static string FlagHelp(string field) => field switch

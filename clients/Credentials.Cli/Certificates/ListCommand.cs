@@ -37,8 +37,7 @@ internal static class ListCommand
             ListCertificatesResponse response;
             do
             {
-                response = await context.Client.CallAsync<ListCertificatesRequest, ListCertificatesResponse>(
-                    "CertificateService/ListCertificates", request, context.Cancellation);
+                response = await context.Client.Certificates.ListCertificatesAsync(request, context.CallOptions);
                 foreach (var certificate in response.Certificates)
                 {
                     count++;

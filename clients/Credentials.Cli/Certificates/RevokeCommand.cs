@@ -31,9 +31,8 @@ internal static class RevokeCommand
             {
                 revocation.EffectiveDate = Dates.ToProto(CommandDates.Parse(date, "--effective-date"));
             }
-            var response = await context.Client.CallAsync<RevokeCertificateRequest, RevokeCertificateResponse>(
-                "CertificateService/RevokeCertificate", new RevokeCertificateRequest { Number = context.Get(number)!, Revocation = revocation },
-                context.Cancellation);
+            var request = new RevokeCertificateRequest { Number = context.Get(number)!, Revocation = revocation };
+            var response = await context.Client.Certificates.RevokeCertificateAsync(request, context.CallOptions);
             if (context.Output.Json)
             {
                 context.Output.WriteJson(response.Certificate);

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Credentials.Grpc;
+using Grpc.Core;
 
 namespace Credentials.Cli.Hosting;
 
@@ -22,7 +22,12 @@ internal sealed class CommandContext(ParseResult parse, GlobalOptions options, C
         Parse.GetValue(options.Server) ?? NonEmpty(Console.GetEnvironmentVariable(GlobalOptions.ServerVariable)) ?? GlobalOptions.DefaultServer,
         Parse.GetValue(options.Token) ?? NonEmpty(Console.GetEnvironmentVariable(GlobalOptions.TokenVariable)),
         Parse.GetValue(options.Ca),
+        Parse.GetValue(options.Certificate),
+        Parse.GetValue(options.Key),
         Timeout());
+
+    /// <summary>The options of the next call: its deadline (--timeout from now) and the command's cancellation.</summary>
+    public CallOptions CallOptions => Client.Call(Cancellation);
 
     public T? Get<T>(Option<T> option) => Parse.GetValue(option);
 
@@ -39,8 +44,10 @@ internal sealed class CommandContext(ParseResult parse, GlobalOptions options, C
     public int CallFailed(RpcException e)
     {
         var exitCode = ExitCodes.ForStatus(e.StatusCode);
-        var fields = e.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.Select(v => (v.Field, v.Description)).ToList() ?? [];
-        WriteError(e.StatusCode.ToName(), e.Status.Detail, exitCode, e.GetDetail<Google.Rpc.ErrorInfo>()?.Reason, fields);
+        var details = e.GetRpcStatus();
+        var fields = details?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.Select(v => (v.Field, v.Description)).ToList() ?? [];
+        // google.rpc.Code spells the codes as gRPC documents them: "UNAVAILABLE", "INVALID_ARGUMENT".
+        WriteError(EnumNames.Short((Google.Rpc.Code)e.StatusCode), e.Status.Detail, exitCode, details?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason, fields);
         return exitCode;
     }
 

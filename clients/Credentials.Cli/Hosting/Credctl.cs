@@ -3,7 +3,7 @@ using Credentials.Cli.Certificates;
 using Credentials.Cli.Integrity;
 using Credentials.Cli.Qr;
 using Credentials.Cli.Verification;
-using Credentials.Grpc;
+using Grpc.Core;
 
 namespace Credentials.Cli.Hosting;
 
@@ -14,7 +14,8 @@ public static class Credctl
         credctl: verify, issue and revoke electronic title certificates (电子职称证书) of a Credentials service.
 
         Server and token come from --server/--token or CREDENTIALS_URL/CREDENTIALS_TOKEN
-        (default server http://127.0.0.1:50051). Verification needs no token.
+        (default server http://127.0.0.1:50051). Verification needs no token. Over https://,
+        --ca trusts a private CA and --cert/--key present a client certificate (mutual TLS).
         """ + "\n\n" + ExitCodes.HelpText;
 
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)

@@ -1,3 +1,5 @@
+using Grpc.Core;
+
 namespace Credentials.Cli.Hosting;
 
 /// <summary>
@@ -38,12 +40,12 @@ public static class ExitCodes
         """;
 
     /// <summary>The exit code of a call that ended with <paramref name="code"/>.</summary>
-    public static int ForStatus(Grpc.StatusCode code) => code switch
+    public static int ForStatus(StatusCode code) => code switch
     {
-        Grpc.StatusCode.OK => Ok,
-        Grpc.StatusCode.NotFound => NotValid,
-        Grpc.StatusCode.InvalidArgument or Grpc.StatusCode.FailedPrecondition or Grpc.StatusCode.PermissionDenied
-            or Grpc.StatusCode.Unauthenticated or Grpc.StatusCode.AlreadyExists or Grpc.StatusCode.OutOfRange => Refused,
+        StatusCode.OK => Ok,
+        StatusCode.NotFound => NotValid,
+        StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.PermissionDenied
+            or StatusCode.Unauthenticated or StatusCode.AlreadyExists or StatusCode.OutOfRange => Refused,
         _ => ServerError,
     };
 }

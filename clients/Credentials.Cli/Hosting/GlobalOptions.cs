@@ -27,6 +27,18 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<FileInfo?> Certificate { get; } = new("--cert")
+    {
+        Description = "PEM file of the client certificate to present (mutual TLS), for a token bound to it; its chain may follow it",
+        Recursive = true,
+    };
+
+    public Option<FileInfo?> Key { get; } = new("--key")
+    {
+        Description = "PEM file of the --cert certificate's private key (default: read from the --cert file)",
+        Recursive = true,
+    };
+
     public Option<bool> Json { get; } = new("--json")
     {
         Description = "Print one JSON document on standard output (errors too, as {\"error\": ...})",
@@ -45,6 +57,8 @@ internal sealed class GlobalOptions
         root.Options.Add(Server);
         root.Options.Add(Token);
         root.Options.Add(Ca);
+        root.Options.Add(Certificate);
+        root.Options.Add(Key);
         root.Options.Add(Json);
         root.Options.Add(Timeout);
     }

@@ -1,55 +1,56 @@
-using System.Security.Cryptography.X509Certificates;
-using Credentials.Grpc;
-using Credentials.Grpc.Client;
-using Google.Protobuf;
+using Credentials.Clients;
+using Credentials.V1;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
 
 namespace Credentials.Cli.Hosting;
 
-/// <summary>Calls credentials.v1 methods on one server with the caller's token, each with a deadline.</summary>
+/// <summary>The generated clients of credentials.v1 on one channel to one server, sending the caller's token with every call.</summary>
 internal sealed class ServiceClient : IDisposable
 {
     private readonly GrpcChannel _channel;
-    private readonly string? _token;
     private readonly TimeSpan _timeout;
 
-    public ServiceClient(string server, string? token, FileInfo? ca, TimeSpan timeout)
+    /// <param name="certificate">The client certificate (mutual TLS), with <paramref name="key"/> or with the key in the same file.</param>
+    public ServiceClient(string server, string? token, FileInfo? ca, FileInfo? certificate, FileInfo? key, TimeSpan timeout)
     {
         var address = ParseAddress(server);
-        var options = new GrpcChannelOptions();
-        if (ca is not null)
-        {
-            if (address.Scheme != "https")
-            {
-                throw new UsageException("--ca needs an https:// server address.");
-            }
-            options.TrustedRoots = LoadRoots(ca);
-        }
-        if (token is not null && token.Length > 0 && address.Scheme == "http" && !address.IsLoopback)
+        if (!string.IsNullOrEmpty(token) && address.Scheme == "http" && !address.IsLoopback)
         {
             throw new UsageException("A token is only sent over https:// (or to a loopback address).");
         }
-        _channel = GrpcChannel.ForAddress(address, options);
-        _token = string.IsNullOrEmpty(token) ? null : token;
-        _timeout = timeout;
-        Address = address;
-    }
-
-    public Uri Address { get; }
-
-    /// <summary>Calls "Service/Method" of credentials.v1; a status other than OK throws <see cref="RpcException"/>.</summary>
-    public async Task<TResponse> CallAsync<TRequest, TResponse>(string method, TRequest request, CancellationToken cancellationToken)
-        where TRequest : class, IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse>
-    {
-        var headers = new Metadata();
-        if (_token is not null)
+        SocketsHttpHandler handler;
+        try
         {
-            headers.Add("authorization", "Bearer " + _token);
+            handler = ClientTls.Handler(address, ca, certificate, key);
         }
-        using var call = _channel.UnaryCall<TRequest, TResponse>("/credentials.v1." + method, request,
-            CallOptions.WithTimeout(_timeout, headers, cancellationToken));
-        return await call.ResponseAsync;
+        catch (ClientTls.OptionException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+        _timeout = timeout;
+        var invoker = string.IsNullOrEmpty(token)
+            ? _channel.CreateCallInvoker()
+            : _channel.Intercept(headers =>
+            {
+                headers.Add("authorization", "Bearer " + token);
+                return headers;
+            });
+        Certificates = new CertificateService.CertificateServiceClient(invoker);
+        Verification = new VerificationService.VerificationServiceClient(invoker);
+        Integrity = new IntegrityService.IntegrityServiceClient(invoker);
     }
+
+    public CertificateService.CertificateServiceClient Certificates { get; }
+
+    public VerificationService.VerificationServiceClient Verification { get; }
+
+    public IntegrityService.IntegrityServiceClient Integrity { get; }
+
+    /// <summary>Options of one call: the --timeout deadline from now, and the command's cancellation.</summary>
+    public CallOptions Call(CancellationToken cancellationToken) => new(deadline: DateTime.UtcNow + _timeout, cancellationToken: cancellationToken);
 
     public void Dispose() => _channel.Dispose();
 
@@ -63,23 +64,5 @@ internal sealed class ServiceClient : IDisposable
             throw new UsageException($"--server: '{server}' is not http://host:port or https://host:port.");
         }
         return address;
-    }
-
-    private static X509Certificate2Collection LoadRoots(FileInfo ca)
-    {
-        var roots = new X509Certificate2Collection();
-        try
-        {
-            roots.ImportFromPemFile(ca.FullName);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-        {
-            throw new UsageException($"--ca: cannot read certificates from {ca.FullName}: {e.Message}");
-        }
-        if (roots.Count == 0)
-        {
-            throw new UsageException($"--ca: {ca.FullName} holds no PEM certificate.");
-        }
-        return roots;
     }
 }

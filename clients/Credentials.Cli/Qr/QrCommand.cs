@@ -82,8 +82,7 @@ internal static class QrCommand
                 throw new UsageException($"{source}: neither a TC1: text nor an envelope.");
             }
         }
-        var response = await context.Client.CallAsync<GetCertificateRequest, GetCertificateResponse>(
-            "CertificateService/GetCertificate", new GetCertificateRequest { Number = source }, context.Cancellation);
+        var response = await context.Client.Certificates.GetCertificateAsync(new GetCertificateRequest { Number = source }, context.CallOptions);
         return response.Certificate.QrText;
     }
 

@@ -49,8 +49,7 @@ internal static class KeysCommand
     }
 
     private static Task<ListSigningKeysResponse> FetchAsync(CommandContext context) =>
-        context.Client.CallAsync<ListSigningKeysRequest, ListSigningKeysResponse>(
-            "VerificationService/ListSigningKeys", new ListSigningKeysRequest(), context.Cancellation);
+        context.Client.Verification.ListSigningKeysAsync(new ListSigningKeysRequest(), context.CallOptions).ResponseAsync;
 
     private static void WriteKeys(Output output, ListSigningKeysResponse response)
     {

@@ -32,8 +32,7 @@ internal static class VerifyCommand
             {
                 throw new UsageException("--document-type needs --document-number.");
             }
-            var response = await context.Client.CallAsync<VerifyCertificateRequest, VerifyCertificateResponse>(
-                "VerificationService/VerifyCertificate", request, context.Cancellation);
+            var response = await context.Client.Verification.VerifyCertificateAsync(request, context.CallOptions);
             return Report(context.Output, request.Number, response);
         });
         return command;

@@ -41,8 +41,7 @@ internal static class VerifyEnvelopeCommand
                 var request = input.QrText is { } text
                     ? new VerifyEnvelopeRequest { QrText = text }
                     : new VerifyEnvelopeRequest { Envelope = ByteString.CopyFrom(input.EnvelopeBytes) };
-                response = await context.Client.CallAsync<VerifyEnvelopeRequest, VerifyEnvelopeResponse>(
-                    "VerificationService/VerifyEnvelope", request, context.Cancellation);
+                response = await context.Client.Verification.VerifyEnvelopeAsync(request, context.CallOptions);
             }
             return Report(context.Output, response, context.Get(offline));
         });

@@ -42,7 +42,7 @@ public sealed class CertificateCommandsTests : CliServerTest
         var body = "DL-S01-2024-999999";
         var number = body + CertificateNumber.CheckCharacter(body.Replace("-", "", StringComparison.Ordinal));
 
-        var run = await RunAsync(Server.AuthorityToken, "get", number);
+        var run = await RunAsync(AuthorityToken, "get", number);
 
         Assert.Equal(ExitCodes.NotValid, run.ExitCode);
         Assert.Contains("NOT_FOUND", run.Error, StringComparison.Ordinal);
@@ -51,7 +51,7 @@ public sealed class CertificateCommandsTests : CliServerTest
     [Fact]
     public async Task Get_MistypedNumber_ExitsRefused()
     {
-        var run = await RunAsync(Server.AuthorityToken, "get", "DL-S01-2024-0000010");
+        var run = await RunAsync(AuthorityToken, "get", "DL-S01-2024-0000010");
 
         Assert.Equal(ExitCodes.Refused, run.ExitCode);
         Assert.Contains("INVALID_ARGUMENT", run.Error, StringComparison.Ordinal);
@@ -65,9 +65,9 @@ public sealed class CertificateCommandsTests : CliServerTest
             await IssueAsync(person, "张伟" + (char)('甲' + person % 10));
         }
 
-        var firstPage = await RunAsync(Server.AuthorityToken, "list", "--page-size", "2", "--json");
-        var all = await RunAsync(Server.AuthorityToken, "list", "--page-size", "2", "--all");
-        var revokedOnly = await RunAsync(Server.AuthorityToken, "list", "--state", "revoked", "--json");
+        var firstPage = await RunAsync(AuthorityToken, "list", "--page-size", "2", "--json");
+        var all = await RunAsync(AuthorityToken, "list", "--page-size", "2", "--all");
+        var revokedOnly = await RunAsync(AuthorityToken, "list", "--state", "revoked", "--json");
 
         Assert.Equal(2, firstPage.Json["certificates"]!.AsArray().Count);
         Assert.NotEqual("", (string?)firstPage.Json["nextPageToken"]);
@@ -83,9 +83,9 @@ public sealed class CertificateCommandsTests : CliServerTest
         {
             await IssueAsync(person, "张伟" + (char)('甲' + person % 10));
         }
-        var first = await RunAsync(Server.AuthorityToken, "list", "--page-size", "2", "--json");
+        var first = await RunAsync(AuthorityToken, "list", "--page-size", "2", "--json");
 
-        var second = await RunAsync(Server.AuthorityToken, "list", "--page-size", "2", "--page-token", (string)first.Json["nextPageToken"]!, "--json");
+        var second = await RunAsync(AuthorityToken, "list", "--page-size", "2", "--page-token", (string)first.Json["nextPageToken"]!, "--json");
 
         var numbers = first.Json["certificates"]!.AsArray().Concat(second.Json["certificates"]!.AsArray()).Select(c => (string)c!["number"]!).ToList();
         Assert.Equal(3, numbers.Distinct().Count());

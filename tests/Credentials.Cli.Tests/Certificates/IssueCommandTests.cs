@@ -14,8 +14,7 @@ public sealed class IssueCommandTests : CliServerTest
         var number = (string)certificate["number"]!;
         Assert.StartsWith("DL-S01-2024-", number, StringComparison.Ordinal);
         Assert.StartsWith("TC1:", (string)certificate["qrText"]!, StringComparison.Ordinal);
-        var stored = await Server.CallAsync<GetCertificateRequest, GetCertificateResponse>("CertificateService/GetCertificate",
-            new GetCertificateRequest { Number = number }, Server.AuthorityToken);
+        var stored = await AuthorityCertificates.GetCertificateAsync(new GetCertificateRequest { Number = number });
         Assert.Equal("张伟", stored.Certificate.Spec.Holder.Name);
         Assert.Equal(TitleLevel.DeputySenior, stored.Certificate.Spec.Level);
         Assert.Equal(2024, stored.Certificate.Spec.ReviewYear);
@@ -29,7 +28,7 @@ public sealed class IssueCommandTests : CliServerTest
         var second = await IssueAsync(person: 2);
 
         Assert.Equal((string)first["number"]!, (string)second["number"]!);
-        var list = await RunAsync(Server.AuthorityToken, "list", "--json");
+        var list = await RunAsync(AuthorityToken, "list", "--json");
         Assert.Single(list.Json["certificates"]!.AsArray());
     }
 
@@ -106,6 +105,5 @@ public sealed class IssueCommandTests : CliServerTest
         Assert.Contains("PERMISSION_DENIED", run.Error, StringComparison.Ordinal);
     }
 
-    private Task<ListCertificatesResponse> ListAsync() =>
-        Server.CallAsync<ListCertificatesRequest, ListCertificatesResponse>("CertificateService/ListCertificates", new ListCertificatesRequest(), Server.AuthorityToken);
+    private Task<ListCertificatesResponse> ListAsync() => AuthorityCertificates.ListCertificatesAsync(new ListCertificatesRequest()).ResponseAsync;
 }

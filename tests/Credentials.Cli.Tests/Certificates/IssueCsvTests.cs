@@ -124,6 +124,5 @@ public sealed class IssueCsvTests : CliServerTest
         return path;
     }
 
-    private Task<ListCertificatesResponse> ListAsync() =>
-        Server.CallAsync<ListCertificatesRequest, ListCertificatesResponse>("CertificateService/ListCertificates", new ListCertificatesRequest(), Server.AuthorityToken);
+    private Task<ListCertificatesResponse> ListAsync() => AuthorityCertificates.ListCertificatesAsync(new ListCertificatesRequest()).ResponseAsync;
 }

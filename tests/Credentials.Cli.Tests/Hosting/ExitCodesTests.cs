@@ -1,5 +1,5 @@
 using Credentials.Cli.Hosting;
-using Credentials.Grpc;
+using Grpc.Core;
 
 namespace Credentials.Cli.Tests.Hosting;
 

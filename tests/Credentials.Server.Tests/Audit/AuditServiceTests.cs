@@ -1,7 +1,7 @@
 using Credentials.Core.Principals;
-using Credentials.Grpc;
 using Credentials.Server.Admin;
 using Credentials.V1;
+using Grpc.Core;
 using static Credentials.Server.Tests.Certificates.CertificateFixtures;
 
 namespace Credentials.Server.Tests.Audit;
@@ -21,13 +21,14 @@ public sealed class AuditServiceTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private Task<ListAuditRecordsResponse> ListAsync(ListAuditRecordsRequest request, string? token = null) =>
-        _server.CallAsync<ListAuditRecordsRequest, ListAuditRecordsResponse>("AuditService/ListAuditRecords", request, token ?? _server.AuthorityToken);
+        _server.Audit(token ?? _server.AuthorityToken).ListAuditRecordsAsync(request).ResponseAsync;
 
     [Fact]
     public async Task IssueCertificate_Write_IsAuditedWithCallerAddressRequestIdAndEvent()
     {
-        var (response, headers) = await _server.CallWithHeadersAsync<IssueCertificateRequest, IssueCertificateResponse>(
-            "CertificateService/IssueCertificate", Issue("r1"), _committee, new Metadata().Add("x-request-id", "hr-ticket-4711"));
+        using var call = _server.Certificates(_committee).IssueCertificateAsync(Issue("r1"), new Metadata { { "x-request-id", "hr-ticket-4711" } });
+        var response = await call;
+        var headers = await call.ResponseHeadersAsync;
 
         var record = Assert.Single((await ListAsync(new ListAuditRecordsRequest { Principal = "dl-s01" })).Records);
 
@@ -43,10 +44,10 @@ public sealed class AuditServiceTests : IAsyncLifetime
     [Fact]
     public async Task Call_WithoutRequestId_GetsOneInTheResponseAndTheAudit()
     {
-        var (_, headers) = await _server.CallWithHeadersAsync<IssueCertificateRequest, IssueCertificateResponse>(
-            "CertificateService/IssueCertificate", Issue("r1"), _committee);
+        using var call = _server.Certificates(_committee).IssueCertificateAsync(Issue("r1"));
+        await call;
 
-        var generated = headers.GetValue("x-request-id");
+        var generated = (await call.ResponseHeadersAsync).GetValue("x-request-id");
         var record = Assert.Single((await ListAsync(new ListAuditRecordsRequest { Principal = "dl-s01" })).Records);
         Assert.Matches("^[0-9a-f]{32}$", generated);
         Assert.Equal(generated, record.RequestId);
@@ -55,11 +56,11 @@ public sealed class AuditServiceTests : IAsyncLifetime
     [Fact]
     public async Task WriteRefusedInsideTheWriter_LeavesNoAuditRecord()
     {
-        await _server.CallAsync<IssueCertificateRequest, IssueCertificateResponse>("CertificateService/IssueCertificate", Issue("r1", person: 3), _committee);
+        await _server.Certificates(_committee).IssueCertificateAsync(Issue("r1", person: 3));
 
         // The same person at the same level in the same year: refused inside the write, after signing.
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            _server.CallAsync<IssueCertificateRequest, IssueCertificateResponse>("CertificateService/IssueCertificate", Issue("r2", person: 3), _committee));
+            _server.Certificates(_committee).IssueCertificateAsync(Issue("r2", person: 3)).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Single((await ListAsync(new ListAuditRecordsRequest { Principal = "dl-s01" })).Records);
@@ -81,7 +82,7 @@ public sealed class AuditServiceTests : IAsyncLifetime
     {
         for (var i = 0; i < 5; i++)
         {
-            await _server.CallAsync<IssueCertificateRequest, IssueCertificateResponse>("CertificateService/IssueCertificate", Issue($"r{i}", person: i), _committee);
+            await _server.Certificates(_committee).IssueCertificateAsync(Issue($"r{i}", person: i));
         }
         var ids = new List<long>();
         var request = new ListAuditRecordsRequest { PageSize = 2, Principal = "dl-s01" };

@@ -2,16 +2,15 @@ using System.Text;
 using Credentials.Core.Envelopes;
 using Credentials.Core.Principals;
 using Credentials.Core.Time;
-using Credentials.Grpc;
 using Credentials.Server.Keys;
 using Credentials.Store;
 using Credentials.V1;
 using Dapper;
 using Google.Protobuf;
 using Google.Rpc;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using static Credentials.Server.Tests.Certificates.CertificateFixtures;
-using StatusCode = Credentials.Grpc.StatusCode;
 
 namespace Credentials.Server.Tests.Certificates;
 
@@ -32,17 +31,17 @@ public sealed class CertificateServiceTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private Task<IssueCertificateResponse> IssueAsync(IssueCertificateRequest request, string? token = null) =>
-        _server.CallAsync<IssueCertificateRequest, IssueCertificateResponse>("CertificateService/IssueCertificate", request, token ?? _committee);
+        _server.Certificates(token ?? _committee).IssueCertificateAsync(request).ResponseAsync;
 
     private Task<BatchIssueCertificatesResponse> BatchAsync(BatchIssueCertificatesRequest request) =>
-        _server.CallAsync<BatchIssueCertificatesRequest, BatchIssueCertificatesResponse>("CertificateService/BatchIssueCertificates", request, _committee);
+        _server.Certificates(_committee).BatchIssueCertificatesAsync(request).ResponseAsync;
 
     private Task<RevokeCertificateResponse> RevokeAsync(string number, string? token = null, Google.Type.Date? effective = null) =>
-        _server.CallAsync<RevokeCertificateRequest, RevokeCertificateResponse>("CertificateService/RevokeCertificate", new RevokeCertificateRequest
+        _server.Certificates(token ?? _committee).RevokeCertificateAsync(new RevokeCertificateRequest
         {
             Number = number,
             Revocation = new Revocation { Reason = RevocationReason.FalseMaterials, DecisionDocument = "大人社发〔2024〕40号", EffectiveDate = effective },
-        }, token ?? _committee);
+        }).ResponseAsync;
 
     private long LedgerSize()
     {
@@ -134,8 +133,8 @@ public sealed class CertificateServiceTests : IAsyncLifetime
     [Fact]
     public async Task IssueCertificate_SuspendedCommittee_IssuesNothing()
     {
-        await _server.CallAsync<SuspendCommitteeRequest, SuspendCommitteeResponse>("CommitteeService/SuspendCommittee",
-            new SuspendCommitteeRequest { Code = "DL-S01", Reason = "评审工作不规范", DecisionDocument = "大人社函〔2024〕8号" }, _server.AuthorityToken);
+        await _server.Committees(_server.AuthorityToken).SuspendCommitteeAsync(
+            new SuspendCommitteeRequest { Code = "DL-S01", Reason = "评审工作不规范", DecisionDocument = "大人社函〔2024〕8号" });
 
         var error = await Assert.ThrowsAsync<RpcException>(() => IssueAsync(Issue("r1")));
 
@@ -227,8 +226,7 @@ public sealed class CertificateServiceTests : IAsyncLifetime
 
         var revoked = (await RevokeAsync(number)).Certificate;
         var again = await Assert.ThrowsAsync<RpcException>(() => RevokeAsync(number));
-        var read = await _server.CallAsync<GetCertificateRequest, GetCertificateResponse>("CertificateService/GetCertificate",
-            new GetCertificateRequest { Number = number }, _server.AuthorityToken);
+        var read = await _server.Certificates(_server.AuthorityToken).GetCertificateAsync(new GetCertificateRequest { Number = number });
 
         Assert.Equal(CertificateState.Revoked, revoked.State);
         Assert.Equal(RevocationReason.FalseMaterials, revoked.Revocation.Reason);
@@ -266,8 +264,8 @@ public sealed class CertificateServiceTests : IAsyncLifetime
         var number = (await IssueAsync(Issue("r1"))).Certificate.Number;
         var typo = number[..^2] + (number[^2] == '1' ? '2' : '1') + number[^1];
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => _server.CallAsync<GetCertificateRequest, GetCertificateResponse>(
-            "CertificateService/GetCertificate", new GetCertificateRequest { Number = typo }, _server.AuthorityToken));
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            _server.Certificates(_server.AuthorityToken).GetCertificateAsync(new GetCertificateRequest { Number = typo }).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal("number", Assert.Single(error.GetDetail<BadRequest>()!.FieldViolations).Field);
@@ -280,10 +278,8 @@ public sealed class CertificateServiceTests : IAsyncLifetime
         await IssueAsync(Issue("r1", person: 1));
         await IssueAsync(Issue("r2", person: 2, committee: "DL-S02", specialty: "计量"), s02);
 
-        var own = await _server.CallAsync<ListCertificatesRequest, ListCertificatesResponse>("CertificateService/ListCertificates",
-            new ListCertificatesRequest(), _committee);
-        var all = await _server.CallAsync<ListCertificatesRequest, ListCertificatesResponse>("CertificateService/ListCertificates",
-            new ListCertificatesRequest(), await _server.AddPrincipalAsync("platform", Role.Platform));
+        var own = await _server.Certificates(_committee).ListCertificatesAsync(new ListCertificatesRequest());
+        var all = await _server.Certificates(await _server.AddPrincipalAsync("platform", Role.Platform)).ListCertificatesAsync(new ListCertificatesRequest());
 
         Assert.All(own.Certificates, c => Assert.Equal("DL-S01", c.CommitteeCode));
         Assert.Single(own.Certificates);
@@ -305,7 +301,7 @@ public sealed class CertificateServiceTests : IAsyncLifetime
         var list = new ListCertificatesRequest { PageSize = 2, State = CertificateState.Revoked };
         do
         {
-            var page = await _server.CallAsync<ListCertificatesRequest, ListCertificatesResponse>("CertificateService/ListCertificates", list, _committee);
+            var page = await _server.Certificates(_committee).ListCertificatesAsync(list);
             numbers.AddRange(page.Certificates.Select(c => c.Number));
             list.PageToken = page.NextPageToken;
         }

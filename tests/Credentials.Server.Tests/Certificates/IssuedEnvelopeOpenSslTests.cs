@@ -35,8 +35,7 @@ public sealed class IssuedEnvelopeOpenSslTests : IAsyncLifetime
         var keyId = await _server.Services.GetRequiredService<KeyManagement>().RotateAsync(algorithm, "test");
         var token = await _server.AddPrincipalAsync("dl-s01", Role.Committee, "DL-S01");
 
-        var certificate = (await _server.CallAsync<IssueCertificateRequest, IssueCertificateResponse>(
-            "CertificateService/IssueCertificate", Issue("r1"), token)).Certificate;
+        var certificate = (await _server.Certificates(token).IssueCertificateAsync(Issue("r1"))).Certificate;
 
         var envelope = certificate.Envelope;
         var signature = Assert.Single(envelope.Signatures);

@@ -1,12 +1,11 @@
 using Credentials.Core.Principals;
 using Credentials.Core.Time;
-using Credentials.Grpc;
 using Credentials.Store;
 using Credentials.V1;
 using Dapper;
 using Google.Rpc;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
-using StatusCode = Credentials.Grpc.StatusCode;
 
 namespace Credentials.Server.Tests.Committees;
 
@@ -32,7 +31,7 @@ public sealed class CommitteeServiceTests : IAsyncLifetime
     };
 
     private Task<CreateCommitteeResponse> CreateAsync(CreateCommitteeRequest request, string? token) =>
-        _server.CallAsync<CreateCommitteeRequest, CreateCommitteeResponse>("CommitteeService/CreateCommittee", request, token);
+        _server.Committees(token).CreateCommitteeAsync(request).ResponseAsync;
 
     [Fact]
     public async Task CreateCommittee_Authority_AccreditsAndAppendsLedgerEvent()
@@ -120,19 +119,18 @@ public sealed class CommitteeServiceTests : IAsyncLifetime
     public async Task SuspendRestoreWithdraw_FollowTheRules()
     {
         await _server.SeedDalianCommitteesAsync();
-        var token = _server.AuthorityToken;
+        var committees = _server.Committees(_server.AuthorityToken);
 
-        var suspended = await _server.CallAsync<SuspendCommitteeRequest, SuspendCommitteeResponse>("CommitteeService/SuspendCommittee",
-            new SuspendCommitteeRequest { Code = "dl-s01", Reason = "评审程序不完备", DecisionDocument = "大人社函〔2024〕7号" }, token);
-        var again = await Assert.ThrowsAsync<RpcException>(() => _server.CallAsync<SuspendCommitteeRequest, SuspendCommitteeResponse>(
-            "CommitteeService/SuspendCommittee", new SuspendCommitteeRequest { Code = "DL-S01", Reason = "x", DecisionDocument = "y" }, token));
-        var restored = await _server.CallAsync<RestoreCommitteeRequest, RestoreCommitteeResponse>("CommitteeService/RestoreCommittee",
-            new RestoreCommitteeRequest { Code = "DL-S01", Reason = "整改完成", DecisionDocument = "大人社函〔2024〕9号" }, token);
-        var withdrawn = await _server.CallAsync<WithdrawCommitteeAuthorityRequest, WithdrawCommitteeAuthorityResponse>(
-            "CommitteeService/WithdrawCommitteeAuthority",
-            new WithdrawCommitteeAuthorityRequest { Code = "DL-S01", Reason = "情节严重", DecisionDocument = "大人社发〔2024〕30号" }, token);
-        var afterWithdrawal = await Assert.ThrowsAsync<RpcException>(() => _server.CallAsync<RestoreCommitteeRequest, RestoreCommitteeResponse>(
-            "CommitteeService/RestoreCommittee", new RestoreCommitteeRequest { Code = "DL-S01", Reason = "x", DecisionDocument = "y" }, token));
+        var suspended = await committees.SuspendCommitteeAsync(
+            new SuspendCommitteeRequest { Code = "dl-s01", Reason = "评审程序不完备", DecisionDocument = "大人社函〔2024〕7号" });
+        var again = await Assert.ThrowsAsync<RpcException>(() =>
+            committees.SuspendCommitteeAsync(new SuspendCommitteeRequest { Code = "DL-S01", Reason = "x", DecisionDocument = "y" }).ResponseAsync);
+        var restored = await committees.RestoreCommitteeAsync(
+            new RestoreCommitteeRequest { Code = "DL-S01", Reason = "整改完成", DecisionDocument = "大人社函〔2024〕9号" });
+        var withdrawn = await committees.WithdrawCommitteeAuthorityAsync(
+            new WithdrawCommitteeAuthorityRequest { Code = "DL-S01", Reason = "情节严重", DecisionDocument = "大人社发〔2024〕30号" });
+        var afterWithdrawal = await Assert.ThrowsAsync<RpcException>(() =>
+            committees.RestoreCommitteeAsync(new RestoreCommitteeRequest { Code = "DL-S01", Reason = "x", DecisionDocument = "y" }).ResponseAsync);
 
         Assert.Equal(CommitteeState.Suspended, suspended.Committee.State);
         Assert.Equal("大人社函〔2024〕7号", suspended.Committee.LastStateChange.DecisionDocument);
@@ -149,10 +147,9 @@ public sealed class CommitteeServiceTests : IAsyncLifetime
     {
         await _server.SeedDalianCommitteesAsync();
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => _server.CallAsync<SuspendCommitteeRequest, SuspendCommitteeResponse>(
-            "CommitteeService/SuspendCommittee",
-            new SuspendCommitteeRequest { Code = "DL-S01", Reason = "x", DecisionDocument = "y", EffectiveDate = Dates.ToProto(new DateOnly(2025, 1, 1)) },
-            _server.AuthorityToken));
+        var error = await Assert.ThrowsAsync<RpcException>(() => _server.Committees(_server.AuthorityToken).SuspendCommitteeAsync(
+            new SuspendCommitteeRequest { Code = "DL-S01", Reason = "x", DecisionDocument = "y", EffectiveDate = Dates.ToProto(new DateOnly(2025, 1, 1)) })
+            .ResponseAsync);
 
         Assert.Equal("effective_date", Assert.Single(error.GetDetail<BadRequest>()!.FieldViolations).Field);
     }
@@ -160,9 +157,8 @@ public sealed class CommitteeServiceTests : IAsyncLifetime
     [Fact]
     public async Task SuspendCommittee_Unknown_IsNotFound()
     {
-        var error = await Assert.ThrowsAsync<RpcException>(() => _server.CallAsync<SuspendCommitteeRequest, SuspendCommitteeResponse>(
-            "CommitteeService/SuspendCommittee", new SuspendCommitteeRequest { Code = "NO-SUCH", Reason = "x", DecisionDocument = "y" },
-            _server.AuthorityToken));
+        var error = await Assert.ThrowsAsync<RpcException>(() => _server.Committees(_server.AuthorityToken).SuspendCommitteeAsync(
+            new SuspendCommitteeRequest { Code = "NO-SUCH", Reason = "x", DecisionDocument = "y" }).ResponseAsync);
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.Equal("NO-SUCH", error.GetDetail<ResourceInfo>()?.ResourceName);
@@ -174,9 +170,9 @@ public sealed class CommitteeServiceTests : IAsyncLifetime
         await _server.SeedDalianCommitteesAsync();
         var token = await _server.AddPrincipalAsync("dl-s01", Role.Committee, "DL-S01");
 
-        var own = await _server.CallAsync<GetCommitteeRequest, GetCommitteeResponse>("CommitteeService/GetCommittee", new GetCommitteeRequest { Code = "DL-S01" }, token);
+        var own = await _server.Committees(token).GetCommitteeAsync(new GetCommitteeRequest { Code = "DL-S01" });
         var other = await Assert.ThrowsAsync<RpcException>(() =>
-            _server.CallAsync<GetCommitteeRequest, GetCommitteeResponse>("CommitteeService/GetCommittee", new GetCommitteeRequest { Code = "DL-S02" }, token));
+            _server.Committees(token).GetCommitteeAsync(new GetCommitteeRequest { Code = "DL-S02" }).ResponseAsync);
 
         Assert.Equal("大连市住建局", own.Committee.Organizer);
         Assert.Equal(StatusCode.PermissionDenied, other.StatusCode);
@@ -191,7 +187,7 @@ public sealed class CommitteeServiceTests : IAsyncLifetime
         var request = new ListCommitteesRequest { PageSize = 7 };
         do
         {
-            var page = await _server.CallAsync<ListCommitteesRequest, ListCommitteesResponse>("CommitteeService/ListCommittees", request, token);
+            var page = await _server.Committees(token).ListCommitteesAsync(request);
             Assert.True(page.Committees.Count <= 7);
             codes.AddRange(page.Committees.Select(c => c.Code));
             request.PageToken = page.NextPageToken;
@@ -206,12 +202,11 @@ public sealed class CommitteeServiceTests : IAsyncLifetime
     public async Task ListCommittees_TokenWithOtherFilters_IsInvalid()
     {
         await _server.SeedDalianCommitteesAsync();
-        var first = await _server.CallAsync<ListCommitteesRequest, ListCommitteesResponse>("CommitteeService/ListCommittees",
-            new ListCommitteesRequest { PageSize = 5 }, _server.AuthorityToken);
+        var committees = _server.Committees(_server.AuthorityToken);
+        var first = await committees.ListCommitteesAsync(new ListCommitteesRequest { PageSize = 5 });
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => _server.CallAsync<ListCommitteesRequest, ListCommitteesResponse>(
-            "CommitteeService/ListCommittees", new ListCommitteesRequest { PageSize = 5, PageToken = first.NextPageToken, Series = "卫生系列" },
-            _server.AuthorityToken));
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            committees.ListCommitteesAsync(new ListCommitteesRequest { PageSize = 5, PageToken = first.NextPageToken, Series = "卫生系列" }).ResponseAsync);
 
         Assert.Equal("page_token", Assert.Single(error.GetDetail<BadRequest>()!.FieldViolations).Field);
     }
@@ -221,8 +216,7 @@ public sealed class CommitteeServiceTests : IAsyncLifetime
     {
         await _server.SeedDalianCommitteesAsync();
 
-        var page = await _server.CallAsync<ListCommitteesRequest, ListCommitteesResponse>("CommitteeService/ListCommittees",
-            new ListCommitteesRequest { Series = "卫生系列" }, _server.AuthorityToken);
+        var page = await _server.Committees(_server.AuthorityToken).ListCommitteesAsync(new ListCommitteesRequest { Series = "卫生系列" });
 
         Assert.Equal(["DL-S04", "DL-S15", "DL-S16"], page.Committees.Select(c => c.Code));
     }

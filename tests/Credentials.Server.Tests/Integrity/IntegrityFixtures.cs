@@ -30,11 +30,11 @@ internal static class IntegrityFixtures
     }
 
     public static async Task<MisconductRecord> RecordAsync(this TestServer server, MisconductRecord record, string? token = null, string? requestId = null) =>
-        (await server.CallAsync<RecordMisconductRequest, RecordMisconductResponse>("IntegrityService/RecordMisconduct",
-            new RecordMisconductRequest { RequestId = requestId ?? Guid.NewGuid().ToString(), Record = record }, token ?? server.AuthorityToken)).Record;
+        (await server.Integrity(token ?? server.AuthorityToken).RecordMisconductAsync(
+            new RecordMisconductRequest { RequestId = requestId ?? Guid.NewGuid().ToString(), Record = record })).Record;
 
     public static async Task<MisconductRecord> RescindAsync(this TestServer server, string id, DateOnly? decided = null, string? token = null) =>
-        (await server.CallAsync<RescindMisconductRequest, RescindMisconductResponse>("IntegrityService/RescindMisconduct", new RescindMisconductRequest
+        (await server.Integrity(token ?? server.AuthorityToken).RescindMisconductAsync(new RescindMisconductRequest
         {
             Id = id,
             Rescission = new Rescission
@@ -43,22 +43,20 @@ internal static class IntegrityFixtures
                 DecisionDocument = "大人社复决〔2025〕2号",
                 DecisionDate = decided is { } d ? Dates.ToProto(d) : null,
             },
-        }, token ?? server.AuthorityToken)).Record;
+        })).Record;
 
     public static Task<GetIntegrityStatusResponse> StatusAsync(this TestServer server, int person, string? token = null, SubjectRole role = SubjectRole.Unspecified) =>
-        server.CallAsync<GetIntegrityStatusRequest, GetIntegrityStatusResponse>("IntegrityService/GetIntegrityStatus",
-            new GetIntegrityStatusRequest { DocumentType = DocumentType.ResidentIdCard, DocumentNumber = IdNumber(person), Role = role }, token ?? server.AuthorityToken);
+        server.Integrity(token ?? server.AuthorityToken).GetIntegrityStatusAsync(
+            new GetIntegrityStatusRequest { DocumentType = DocumentType.ResidentIdCard, DocumentNumber = IdNumber(person), Role = role }).ResponseAsync;
 
     public static Task<ListMisconductResponse> ListAsync(this TestServer server, ListMisconductRequest request, string? token = null) =>
-        server.CallAsync<ListMisconductRequest, ListMisconductResponse>("IntegrityService/ListMisconduct", request, token ?? server.AuthorityToken);
+        server.Integrity(token ?? server.AuthorityToken).ListMisconductAsync(request).ResponseAsync;
 
     public static async Task<Certificate> IssueAsync(this TestServer server, int person, string? token = null) =>
-        (await server.CallAsync<IssueCertificateRequest, IssueCertificateResponse>("CertificateService/IssueCertificate",
-            Issue(Guid.NewGuid().ToString(), person), token ?? server.AuthorityToken)).Certificate;
+        (await server.Certificates(token ?? server.AuthorityToken).IssueCertificateAsync(Issue(Guid.NewGuid().ToString(), person))).Certificate;
 
     public static async Task<Certificate> GetCertificateAsync(this TestServer server, string number) =>
-        (await server.CallAsync<GetCertificateRequest, GetCertificateResponse>("CertificateService/GetCertificate",
-            new GetCertificateRequest { Number = number }, server.AuthorityToken)).Certificate;
+        (await server.Certificates(server.AuthorityToken).GetCertificateAsync(new GetCertificateRequest { Number = number })).Certificate;
 
     /// <summary>The bodies of every ledger event, in order.</summary>
     public static List<LedgerEvent> LedgerEvents(this TestServer server)

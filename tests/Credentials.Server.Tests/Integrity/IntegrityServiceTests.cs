@@ -2,14 +2,13 @@ using System.Text;
 using Credentials.Core.Identity;
 using Credentials.Core.Principals;
 using Credentials.Core.Time;
-using Credentials.Grpc;
 using Credentials.V1;
 using Google.Protobuf;
 using Google.Rpc;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using static Credentials.Server.Tests.Certificates.CertificateFixtures;
 using static Credentials.Server.Tests.Integrity.IntegrityFixtures;
-using StatusCode = Credentials.Grpc.StatusCode;
 
 namespace Credentials.Server.Tests.Integrity;
 
@@ -68,11 +67,11 @@ public sealed class IntegrityServiceTests : SeededServerTest
     {
         // The record and the first revocation are written before the second fails: all must vanish.
         var revoked = await Server.IssueAsync(person: 4, Committee);
-        await Server.CallAsync<RevokeCertificateRequest, RevokeCertificateResponse>("CertificateService/RevokeCertificate", new RevokeCertificateRequest
+        await Server.Certificates(Server.AuthorityToken).RevokeCertificateAsync(new RevokeCertificateRequest
         {
             Number = revoked.Number,
             Revocation = new Revocation { Reason = RevocationReason.IssuedInError, DecisionDocument = "大人社函〔2024〕9号" },
-        }, Server.AuthorityToken);
+        });
         var valid = await Server.IssueAsync(person: 4, Committee);
         var eventsBefore = Server.LedgerEvents().Count;
 
@@ -149,8 +148,8 @@ public sealed class IntegrityServiceTests : SeededServerTest
     [Fact]
     public async Task RecordMisconduct_CommitteeNamingAnotherCommitteesCertificate_IsPermissionDeniedAndNothingIsWritten()
     {
-        var number = (await Server.CallAsync<IssueCertificateRequest, IssueCertificateResponse>("CertificateService/IssueCertificate",
-            Issue("r-s02", person: 2, committee: "DL-S02", specialty: "计量"), Server.AuthorityToken)).Certificate.Number;
+        var number = (await Server.Certificates(Server.AuthorityToken).IssueCertificateAsync(
+            Issue("r-s02", person: 2, committee: "DL-S02", specialty: "计量"))).Certificate.Number;
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Server.RecordAsync(Record(person: 2, certificates: number), Committee));
 
@@ -211,8 +210,7 @@ public sealed class IntegrityServiceTests : SeededServerTest
             },
         };
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => Server.CallAsync<RecordMisconductRequest, RecordMisconductResponse>(
-            "IntegrityService/RecordMisconduct", request, Server.AuthorityToken));
+        var error = await Assert.ThrowsAsync<RpcException>(() => Server.Integrity(Server.AuthorityToken).RecordMisconductAsync(request).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal(
@@ -366,10 +364,8 @@ public sealed class IntegrityServiceTests : SeededServerTest
     [Fact]
     public async Task GetIntegrityStatus_InvalidInput_IsNamed()
     {
-        var error = await Assert.ThrowsAsync<RpcException>(() => Server.CallAsync<GetIntegrityStatusRequest, GetIntegrityStatusResponse>(
-            "IntegrityService/GetIntegrityStatus",
-            new GetIntegrityStatusRequest { DocumentType = DocumentType.ResidentIdCard, DocumentNumber = "123", Role = (SubjectRole)5 },
-            Server.AuthorityToken));
+        var error = await Assert.ThrowsAsync<RpcException>(() => Server.Integrity(Server.AuthorityToken).GetIntegrityStatusAsync(
+            new GetIntegrityStatusRequest { DocumentType = DocumentType.ResidentIdCard, DocumentNumber = "123", Role = (SubjectRole)5 }).ResponseAsync);
 
         Assert.Equal(["document_number", "role"], error.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
     }

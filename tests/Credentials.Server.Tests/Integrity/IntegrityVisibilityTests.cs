@@ -1,8 +1,7 @@
 using Credentials.Core.Principals;
-using Credentials.Grpc;
 using Credentials.V1;
+using Grpc.Core;
 using static Credentials.Server.Tests.Integrity.IntegrityFixtures;
-using StatusCode = Credentials.Grpc.StatusCode;
 
 namespace Credentials.Server.Tests.Integrity;
 
@@ -127,8 +126,7 @@ public sealed class IntegrityVisibilityTests : SeededServerTest
     [Fact]
     public async Task GetIntegrityStatus_WithoutToken_IsUnauthenticated()
     {
-        var error = await Assert.ThrowsAsync<RpcException>(() => Server.CallAsync<GetIntegrityStatusRequest, GetIntegrityStatusResponse>(
-            "IntegrityService/GetIntegrityStatus", new GetIntegrityStatusRequest(), null));
+        var error = await Assert.ThrowsAsync<RpcException>(() => Server.Integrity().GetIntegrityStatusAsync(new GetIntegrityStatusRequest()).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
     }

@@ -1,12 +1,11 @@
 using Credentials.Core.Principals;
 using Credentials.Core.Time;
-using Credentials.Grpc;
 using Credentials.Server.Certificates;
 using Credentials.V1;
 using Google.Rpc;
+using Grpc.Core;
 using static Credentials.Server.Tests.Certificates.CertificateFixtures;
 using static Credentials.Server.Tests.Integrity.IntegrityFixtures;
-using StatusCode = Credentials.Grpc.StatusCode;
 
 namespace Credentials.Server.Tests.Integrity;
 
@@ -179,8 +178,7 @@ public sealed class IntegrityWindowTests : SeededServerTest
         var record = await Server.RecordAsync(Record(person: 2));
         var request = new BatchIssueCertificatesRequest { RequestId = "session-1", CommitteeCode = "DL-S01", Items = { Spec(1), Spec(2), Spec(3) } };
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => Server.CallAsync<BatchIssueCertificatesRequest, BatchIssueCertificatesResponse>(
-            "CertificateService/BatchIssueCertificates", request, Committee));
+        var error = await Assert.ThrowsAsync<RpcException>(() => Server.Certificates(Committee).BatchIssueCertificatesAsync(request).ResponseAsync);
 
         var violation = Assert.Single(error.GetDetail<PreconditionFailure>()!.Violations);
         Assert.Equal(("items[1]", CertificateIssuer.ActiveMisconductRecord), (violation.Subject, violation.Type));

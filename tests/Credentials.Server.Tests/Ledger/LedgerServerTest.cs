@@ -1,11 +1,11 @@
 using Credentials.Core.Principals;
-using Credentials.Grpc;
 using Credentials.Server.Tests.Integrity;
 using Credentials.Store;
 using Credentials.Testing;
 using Credentials.V1;
 using Dapper;
 using Google.Rpc;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Credentials.Server.Tests.Ledger;
@@ -27,17 +27,20 @@ public abstract class LedgerServerTest : SeededServerTest
     }
 
     protected Task<GetCheckpointResponse> CheckpointAsync(string? token = null) =>
-        Server.CallAsync<GetCheckpointRequest, GetCheckpointResponse>("LedgerService/GetCheckpoint", new GetCheckpointRequest(), token);
+        Server.Ledger(token).GetCheckpointAsync(new GetCheckpointRequest()).ResponseAsync;
 
     protected Task<GetInclusionProofResponse> InclusionAsync(GetInclusionProofRequest request, string? token = "") =>
-        Server.CallAsync<GetInclusionProofRequest, GetInclusionProofResponse>("LedgerService/GetInclusionProof", request, token == "" ? Platform : token);
+        Server.Ledger(token == "" ? Platform : token).GetInclusionProofAsync(request).ResponseAsync;
 
     protected Task<GetConsistencyProofResponse> ConsistencyAsync(long first, long second, string? token = null) =>
-        Server.CallAsync<GetConsistencyProofRequest, GetConsistencyProofResponse>("LedgerService/GetConsistencyProof",
-            new GetConsistencyProofRequest { FirstTreeSize = first, SecondTreeSize = second }, token);
+        Server.Ledger(token).GetConsistencyProofAsync(new GetConsistencyProofRequest { FirstTreeSize = first, SecondTreeSize = second }).ResponseAsync;
 
-    protected Task<List<StreamEventsResponse>> StreamAsync(StreamEventsRequest request, string? token = "", CancellationToken cancellationToken = default) =>
-        Server.StreamAsync<StreamEventsRequest, StreamEventsResponse>("LedgerService/StreamEvents", request, token == "" ? Platform : token, cancellationToken);
+    /// <summary>Reads the whole response stream of StreamEvents.</summary>
+    protected async Task<List<StreamEventsResponse>> StreamAsync(StreamEventsRequest request, string? token = "")
+    {
+        using var call = Server.Ledger(token == "" ? Platform : token).StreamEvents(request);
+        return await call.ResponseStream.ReadAllAsync().ToListAsync();
+    }
 
     /// <summary>Every stored event's bytes, in leaf order.</summary>
     protected byte[][] StoredEvents()

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Credentials.Core.Ledger;
 using Credentials.Core.Principals;
-using Credentials.Grpc;
 using Credentials.Server.Ledger;
 using Credentials.Server.Tests.Certificates;
 using Credentials.Server.Tests.Integrity;
@@ -11,8 +10,8 @@ using Credentials.Testing;
 using Credentials.V1;
 using Google.Protobuf;
 using Google.Rpc;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
-using StatusCode = Credentials.Grpc.StatusCode;
 
 namespace Credentials.Server.Tests.Ledger;
 
@@ -153,7 +152,7 @@ public sealed class LedgerServiceTests : LedgerServerTest
         var inclusion = await Assert.ThrowsAsync<RpcException>(() => InclusionAsync(new GetInclusionProofRequest { LeafIndex = 0 }, token));
         var stream = await Assert.ThrowsAsync<RpcException>(() => StreamAsync(new StreamEventsRequest(), token));
         var statistics = await Assert.ThrowsAsync<RpcException>(() =>
-            Server.CallAsync<GetStatisticsRequest, GetStatisticsResponse>("LedgerService/GetStatistics", new GetStatisticsRequest(), token));
+            Server.Ledger(token).GetStatisticsAsync(new GetStatisticsRequest()).ResponseAsync);
 
         Assert.Equal(expected, inclusion.StatusCode);
         Assert.Equal(expected, stream.StatusCode);
@@ -224,8 +223,7 @@ public sealed class LedgerServiceTests : LedgerServerTest
     public async Task StreamEvents_Filters_OnlyMatchingEventsAndTheFullCheckpoint()
     {
         var other = await Server.AddPrincipalAsync("dl-s02", Role.Committee, "DL-S02");
-        await Server.CallAsync<IssueCertificateRequest, IssueCertificateResponse>("CertificateService/IssueCertificate",
-            CertificateFixtures.Issue("s02-1", person: 5, committee: "DL-S02", specialty: "计量"), other);
+        await Server.Certificates(other).IssueCertificateAsync(CertificateFixtures.Issue("s02-1", person: 5, committee: "DL-S02", specialty: "计量"));
         var events = StoredEvents().Select((b, i) => (Index: (long)i, Event: LedgerEvent.Parser.ParseFrom(b))).ToList();
 
         var issued = await StreamAsync(new StreamEventsRequest { EventTypes = { LedgerEventType.CertificateIssued, LedgerEventType.CertificateIssued } });
@@ -254,9 +252,7 @@ public sealed class LedgerServiceTests : LedgerServerTest
         long cursor;
         using (var broken = new CancellationTokenSource())
         {
-            Metadata headers = [new Metadata.Entry("authorization", "Bearer " + Platform)];
-            using var call = Server.Channel.ServerStreamingCall<StreamEventsRequest, StreamEventsResponse>("/credentials.v1.LedgerService/StreamEvents",
-                new StreamEventsRequest { BatchSize = 3 }, new Grpc.Client.CallOptions(headers, CancellationToken: broken.Token));
+            using var call = Server.Ledger(Platform).StreamEvents(new StreamEventsRequest { BatchSize = 3 }, cancellationToken: broken.Token);
             for (var i = 0; i < 2; i++)
             {
                 Assert.True(await call.ResponseStream.MoveNext());

@@ -3,28 +3,29 @@ using Credentials.Core.Time;
 using Credentials.Server.Tests.Certificates;
 using Credentials.Server.Tests.Integrity;
 using Credentials.V1;
+using Grpc.Core;
 
 namespace Credentials.Server.Tests.Ledger;
 
 public sealed class StatisticsTests : LedgerServerTest
 {
     private Task<GetStatisticsResponse> StatisticsAsync(GetStatisticsRequest? request = null) =>
-        Server.CallAsync<GetStatisticsRequest, GetStatisticsResponse>("LedgerService/GetStatistics", request ?? new GetStatisticsRequest(), Platform);
+        Server.Ledger(Platform).GetStatisticsAsync(request ?? new GetStatisticsRequest()).ResponseAsync;
 
     private Task RevokeAsync(string number, RevocationReason reason) =>
-        Server.CallAsync<RevokeCertificateRequest, RevokeCertificateResponse>("CertificateService/RevokeCertificate", new RevokeCertificateRequest
+        Server.Certificates(Server.AuthorityToken).RevokeCertificateAsync(new RevokeCertificateRequest
         {
             Number = number,
             Revocation = new Revocation { Reason = reason, Details = "经核查属实", DecisionDocument = "大人社发〔2024〕40号" },
-        }, Server.AuthorityToken);
+        }).ResponseAsync;
 
     [Fact]
     public async Task GetStatistics_CertificatesAndRevocations_CountedByYearCommitteeSeriesLevelAndReason()
     {
-        await Server.CallAsync<IssueCertificateRequest, IssueCertificateResponse>("CertificateService/IssueCertificate",
-            CertificateFixtures.Issue("s02-1", person: 8, committee: "DL-S02", specialty: "计量"), await Server.AddPrincipalAsync("dl-s02", Role.Committee, "DL-S02"));
-        var numbers = (await Server.CallAsync<ListCertificatesRequest, ListCertificatesResponse>("CertificateService/ListCertificates",
-            new ListCertificatesRequest { PageSize = 10 }, Platform)).Certificates.Select(c => c.Number).Order().ToList();
+        var s02 = await Server.AddPrincipalAsync("dl-s02", Role.Committee, "DL-S02");
+        await Server.Certificates(s02).IssueCertificateAsync(CertificateFixtures.Issue("s02-1", person: 8, committee: "DL-S02", specialty: "计量"));
+        var numbers = (await Server.Certificates(Platform).ListCertificatesAsync(new ListCertificatesRequest { PageSize = 10 })).Certificates
+            .Select(c => c.Number).Order().ToList();
         await RevokeAsync(numbers[0], RevocationReason.FalseMaterials);
         await RevokeAsync(numbers[1], RevocationReason.Plagiarism);
 
@@ -69,7 +70,7 @@ public sealed class StatisticsTests : LedgerServerTest
     [Fact]
     public async Task GetStatistics_BadFilters_InvalidArgumentNamingTheField()
     {
-        await AssertRefusedAsync(Grpc.StatusCode.InvalidArgument, "review_year", () => StatisticsAsync(new GetStatisticsRequest { ReviewYear = -1 }));
-        await AssertRefusedAsync(Grpc.StatusCode.InvalidArgument, "committee_code", () => StatisticsAsync(new GetStatisticsRequest { CommitteeCode = "坏" }));
+        await AssertRefusedAsync(StatusCode.InvalidArgument, "review_year", () => StatisticsAsync(new GetStatisticsRequest { ReviewYear = -1 }));
+        await AssertRefusedAsync(StatusCode.InvalidArgument, "committee_code", () => StatisticsAsync(new GetStatisticsRequest { CommitteeCode = "坏" }));
     }
 }

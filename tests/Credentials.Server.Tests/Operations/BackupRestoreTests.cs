@@ -35,7 +35,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
     }
 
     private Task<IssueCertificateResponse> IssueAsync(int person) =>
-        _server.CallAsync<IssueCertificateRequest, IssueCertificateResponse>("CertificateService/IssueCertificate", Issue($"r{person}", person), _committee);
+        _server.Certificates(_committee).IssueCertificateAsync(Issue($"r{person}", person)).ResponseAsync;
 
     private static async Task<(int Code, string Output)> AdminAsync(params string[] args)
     {
@@ -121,8 +121,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         Assert.Contains("1 certificates", output, StringComparison.Ordinal);
         await _server.DisposeAsync();
         _server = await TestServer.StartOnAsync(target);
-        var found = await _server.CallAsync<GetCertificateRequest, GetCertificateResponse>("CertificateService/GetCertificate",
-            new GetCertificateRequest { Number = issued.Number }, _committee);
+        var found = await _server.Certificates(_committee).GetCertificateAsync(new GetCertificateRequest { Number = issued.Number });
         Assert.Equal(issued.QrText, found.Certificate.QrText);
     }
 

@@ -1,12 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 using Credentials.Core.Principals;
-using Credentials.Grpc;
-using Credentials.Grpc.Client;
 using Credentials.Store;
 using Credentials.Store.Writing;
 using Credentials.V1;
 using Dapper;
+using Grpc.Core;
 using Grpc.Health.V1;
 using Microsoft.Extensions.DependencyInjection;
 using static Credentials.Server.Tests.Certificates.CertificateFixtures;
@@ -24,24 +23,18 @@ public sealed class StoreFailureTests : IAsyncLifetime
     private const int DefaultMaxPageCount = 1073741823;
 
     private TestServer _server = null!;
-    private GrpcChannel _channel = null!;
     private string _committee = "";
     private int _person;
 
     public async Task InitializeAsync()
     {
         _server = await TestServer.StartAsync();
-        _channel = GrpcChannel.ForAddress(_server.Address);
         await _server.SeedDalianCommitteesAsync();
         _committee = await _server.AddPrincipalAsync("dl-s01", Role.Committee, "DL-S01");
         await IssueAsync(1);
     }
 
-    public async Task DisposeAsync()
-    {
-        _channel.Dispose();
-        await _server.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private StoreWriter Writer => _server.Services.GetRequiredService<StoreWriter>();
 
@@ -53,7 +46,7 @@ public sealed class StoreFailureTests : IAsyncLifetime
         {
             request.Items.Add(Spec(++_person));
         }
-        return _server.CallAsync<BatchIssueCertificatesRequest, BatchIssueCertificatesResponse>("CertificateService/BatchIssueCertificates", request, _committee);
+        return _server.Certificates(_committee).BatchIssueCertificatesAsync(request).ResponseAsync;
     }
 
     private Task InjectAsync(string pragma) => Writer.MaintainAsync(connection => connection.ExecuteScalar(pragma));
@@ -62,11 +55,7 @@ public sealed class StoreFailureTests : IAsyncLifetime
     private Task FillDiskAsync() => Writer.MaintainAsync(connection =>
         connection.ExecuteScalar($"PRAGMA max_page_count = {connection.ExecuteScalar<long>("PRAGMA page_count")}"));
 
-    private async Task<ServingStatus> HealthAsync()
-    {
-        using var call = _channel.UnaryCall<HealthCheckRequest, HealthCheckResponse>("/grpc.health.v1.Health/Check", new HealthCheckRequest());
-        return (await call.ResponseAsync).Status;
-    }
+    private async Task<ServingStatus> HealthAsync() => (await _server.Health().CheckAsync(new HealthCheckRequest())).Status;
 
     /// <summary>Every row of every table, hashed: equal exactly when the stored content is.</summary>
     private string StoredContent()
@@ -90,20 +79,19 @@ public sealed class StoreFailureTests : IAsyncLifetime
         return connection.ExecuteScalar<long>($"SELECT COUNT(*) FROM {table}");
     }
 
-    /// <summary>Waits (on the Watch stream, not on a clock) until health reports <paramref name="expected"/>.</summary>
+    /// <summary>Waits (on the Watch stream, with a deadline, not on a clock) until health reports <paramref name="expected"/>.</summary>
     private async Task WaitForHealthAsync(ServingStatus expected, Action moveClock)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var watch = _channel.ServerStreamingCall<HealthCheckRequest, HealthCheckResponse>("/grpc.health.v1.Health/Watch", new HealthCheckRequest());
-        Assert.True(await watch.ResponseStream.MoveNext(timeout.Token));
+        using var watch = _server.Health().Watch(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
+        Assert.True(await watch.ResponseStream.MoveNext());
         if (watch.ResponseStream.Current.Status == expected)
         {
             return;
         }
         moveClock();
-        while (await watch.ResponseStream.MoveNext(timeout.Token))
+        await foreach (var response in watch.ResponseStream.ReadAllAsync())
         {
-            if (watch.ResponseStream.Current.Status == expected)
+            if (response.Status == expected)
             {
                 return;
             }

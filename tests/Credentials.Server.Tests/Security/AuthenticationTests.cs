@@ -1,7 +1,7 @@
 using Credentials.Core.Principals;
-using Credentials.Grpc;
 using Credentials.Server.Admin;
 using Credentials.V1;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Credentials.Server.Tests.Security;
@@ -15,7 +15,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private Task<ListCommitteesResponse> ListAsync(string? token) =>
-        _server.CallAsync<ListCommitteesRequest, ListCommitteesResponse>("CommitteeService/ListCommittees", new ListCommitteesRequest(), token);
+        _server.Committees(token).ListCommitteesAsync(new ListCommitteesRequest()).ResponseAsync;
 
     [Fact]
     public async Task Call_WithoutToken_IsUnauthenticated()
@@ -58,7 +58,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task Ping_WithoutToken_IsAllowed()
     {
-        var pong = await _server.CallAsync<PingRequest, PingResponse>("DiagnosticsService/Ping", new PingRequest(), null);
+        var pong = await _server.Diagnostics().PingAsync(new PingRequest());
 
         Assert.Equal("pong", pong.Message);
     }

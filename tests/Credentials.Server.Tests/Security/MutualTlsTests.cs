@@ -1,11 +1,10 @@
 using System.Security.Cryptography.X509Certificates;
 using Credentials.Core.Principals;
-using Credentials.Grpc;
-using Credentials.Grpc.Client;
 using Credentials.Server.Admin;
 using Credentials.Server.Security;
 using Credentials.Testing;
 using Credentials.V1;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Credentials.Server.Tests.Security;
@@ -43,16 +42,23 @@ public sealed class MutualTlsTests : IAsyncLifetime
         _files.Dispose();
     }
 
+    /// <summary>Lists committees on a new TLS connection that trusts only the test CA and presents <paramref name="clientCertificate"/>, if any.</summary>
     private async Task<ListCommitteesResponse> ListAsync(string token, X509Certificate2? clientCertificate)
     {
-        using var channel = GrpcChannel.ForAddress(_server.Address, new GrpcChannelOptions
+        using var channel = _server.CreateChannel(handler =>
         {
-            TrustedRoots = [X509CertificateLoader.LoadCertificate(_pki.Authority.RawData)],
-            ClientCertificate = clientCertificate,
+            handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                CustomTrustStore = { X509CertificateLoader.LoadCertificate(_pki.Authority.RawData) },
+                RevocationMode = X509RevocationMode.NoCheck,
+            };
+            if (clientCertificate is not null)
+            {
+                handler.SslOptions.ClientCertificates = [clientCertificate];
+            }
         });
-        using var call = channel.UnaryCall<ListCommitteesRequest, ListCommitteesResponse>("/credentials.v1.CommitteeService/ListCommittees",
-            new ListCommitteesRequest(), new CallOptions([new Metadata.Entry("authorization", "Bearer " + token)]));
-        return await call.ResponseAsync;
+        return await new CommitteeService.CommitteeServiceClient(_server.Caller(token, channel)).ListCommitteesAsync(new ListCommitteesRequest());
     }
 
     private async Task<string> AddBoundEmployerAsync() =>

@@ -1,6 +1,6 @@
-using Credentials.Grpc;
 using Credentials.Server.Tests.Integrity;
 using Credentials.V1;
+using Grpc.Core;
 using static Credentials.Server.Tests.Certificates.CertificateFixtures;
 
 namespace Credentials.Server.Tests.Security;
@@ -24,14 +24,14 @@ public sealed class PersonalDataInLogsTests : SeededServerTest
         }
         // Refusals of every kind, each carrying an ID number.
         var duplicate = Issue("dup", person: 1);
-        await Assert.ThrowsAsync<RpcException>(() => Server.CallAsync<IssueCertificateRequest, IssueCertificateResponse>("CertificateService/IssueCertificate", duplicate, Committee));
+        await Assert.ThrowsAsync<RpcException>(() => Server.Certificates(Committee).IssueCertificateAsync(duplicate).ResponseAsync);
         var mistyped = Issue("typo", person: 5);
         var number = mistyped.Spec.Holder.DocumentNumber;
         mistyped.Spec.Holder.DocumentNumber = number[..17] + (number[17] == '0' ? '1' : '0');
         used.Add(mistyped.Spec.Holder.DocumentNumber);
-        await Assert.ThrowsAsync<RpcException>(() => Server.CallAsync<IssueCertificateRequest, IssueCertificateResponse>("CertificateService/IssueCertificate", mistyped, Committee));
+        await Assert.ThrowsAsync<RpcException>(() => Server.Certificates(Committee).IssueCertificateAsync(mistyped).ResponseAsync);
         var batch = new BatchIssueCertificatesRequest { RequestId = "b", CommitteeCode = "DL-S01", Items = { Spec(5), Spec(6, specialty: "核电运行") } };
-        await Assert.ThrowsAsync<RpcException>(() => Server.CallAsync<BatchIssueCertificatesRequest, BatchIssueCertificatesResponse>("CertificateService/BatchIssueCertificates", batch, Committee));
+        await Assert.ThrowsAsync<RpcException>(() => Server.Certificates(Committee).BatchIssueCertificatesAsync(batch).ResponseAsync);
         // The integrity record: fraud revoking a certificate, a status query, a rescission.
         var record = await Server.RecordAsync(IntegrityFixtures.Record(2, certificates: certificates[1].Number));
         await Server.StatusAsync(2, employer);

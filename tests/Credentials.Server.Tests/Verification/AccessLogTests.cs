@@ -1,11 +1,11 @@
 using Credentials.Core.Principals;
-using Credentials.Grpc;
 using Credentials.Server.Tests.Certificates;
 using Credentials.Server.Tests.Integrity;
 using Credentials.Store;
 using Credentials.V1;
 using Dapper;
 using Google.Rpc;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using static Credentials.Server.Tests.Verification.VerificationFixtures;
 
@@ -136,14 +136,14 @@ public sealed class AccessLogTests : SeededServerTest
     public async Task VerifyStream_Items_AreRecordedWithTheirCorrelationIds()
     {
         var issued = await Server.IssueAsync(1, Committee);
-        using (var call = Server.Duplex<VerifyStreamRequest, VerifyStreamResponse>("VerificationService/VerifyStream", Server.AuthorityToken))
+        using (var call = Server.Verification(Server.AuthorityToken).VerifyStream())
         {
             await call.RequestStream.WriteAsync(new VerifyStreamRequest
             {
                 CorrelationId = "row-7", Certificate = new VerifyCertificateRequest { Number = issued.Number, HolderName = HolderName },
             });
             await call.RequestStream.CompleteAsync();
-            while (await call.ResponseStream.MoveNext())
+            await foreach (var _ in call.ResponseStream.ReadAllAsync())
             {
             }
         }

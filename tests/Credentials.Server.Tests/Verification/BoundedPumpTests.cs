@@ -1,5 +1,5 @@
-using Credentials.Grpc;
 using Credentials.Server.Verification;
+using Grpc.Core;
 
 namespace Credentials.Server.Tests.Verification;
 
@@ -27,7 +27,7 @@ public sealed class BoundedPumpTests
     }
 
     /// <summary>Holds every write until released.</summary>
-    private sealed class GatedWriter : IAsyncStreamWriter<int>
+    private sealed class GatedWriter : IServerStreamWriter<int>
     {
         private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _written;
@@ -36,11 +36,15 @@ public sealed class BoundedPumpTests
 
         public List<int> Answers { get; } = [];
 
+        public WriteOptions? WriteOptions { get; set; }
+
         public void Open() => _gate.TrySetResult();
 
-        public async Task WriteAsync(int message, CancellationToken cancellationToken = default)
+        public Task WriteAsync(int message) => WriteAsync(message, CancellationToken.None);
+
+        public async Task WriteAsync(int message, CancellationToken cancellationToken)
         {
-            await _gate.Task;
+            await _gate.Task.WaitAsync(cancellationToken);
             Answers.Add(message);
             Interlocked.Increment(ref _written);
         }

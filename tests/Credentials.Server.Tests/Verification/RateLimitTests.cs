@@ -1,8 +1,8 @@
 using Credentials.Core.Principals;
-using Credentials.Grpc;
 using Credentials.Server.Tests.Certificates;
 using Credentials.V1;
 using Google.Rpc;
+using Grpc.Core;
 using static Credentials.Server.Tests.Verification.VerificationFixtures;
 
 namespace Credentials.Server.Tests.Verification;
@@ -80,11 +80,11 @@ public sealed class RateLimitTests : IAsyncLifetime
         var request = new GetIntegrityStatusRequest { DocumentType = DocumentType.ResidentIdCard, DocumentNumber = CertificateFixtures.IdNumber(1) };
         for (var i = 0; i < Permits; i++)
         {
-            await _server.CallAsync<GetIntegrityStatusRequest, GetIntegrityStatusResponse>("IntegrityService/GetIntegrityStatus", request, employer);
+            await _server.Integrity(employer).GetIntegrityStatusAsync(request);
         }
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            _server.CallAsync<GetIntegrityStatusRequest, GetIntegrityStatusResponse>("IntegrityService/GetIntegrityStatus", request, employer));
+            _server.Integrity(employer).GetIntegrityStatusAsync(request).ResponseAsync);
 
         AssertRateLimited(error);
     }
@@ -105,7 +105,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     public async Task VerifyStream_EmployerOverTheLimit_RefusesTheExtraItemsAndGoesOn()
     {
         var employer = await _server.AddPrincipalAsync("employer", Role.Employer);
-        using var call = _server.Duplex<VerifyStreamRequest, VerifyStreamResponse>("VerificationService/VerifyStream", employer);
+        using var call = _server.Verification(employer).VerifyStream();
         for (var i = 0; i < Permits + 2; i++)
         {
             await call.RequestStream.WriteAsync(new VerifyStreamRequest
@@ -114,11 +114,7 @@ public sealed class RateLimitTests : IAsyncLifetime
             });
         }
         await call.RequestStream.CompleteAsync();
-        var responses = new List<VerifyStreamResponse>();
-        while (await call.ResponseStream.MoveNext())
-        {
-            responses.Add(call.ResponseStream.Current);
-        }
+        var responses = await call.ResponseStream.ReadAllAsync().ToListAsync();
 
         Assert.Equal(Permits + 2, responses.Count);
         Assert.Equal(Permits, responses.Count(r => r.ResultCase == VerifyStreamResponse.ResultOneofCase.Certificate));

@@ -20,29 +20,29 @@ internal static class VerificationFixtures
 
     public static Task<VerifyCertificateResponse> VerifyAsync(this TestServer server, string number, string name = HolderName, string? token = null,
         DocumentType type = DocumentType.Unspecified, string documentNumber = "") =>
-        server.CallAsync<VerifyCertificateRequest, VerifyCertificateResponse>("VerificationService/VerifyCertificate",
-            new VerifyCertificateRequest { Number = number, HolderName = name, DocumentType = type, DocumentNumber = documentNumber }, token);
+        server.Verification(token).VerifyCertificateAsync(
+            new VerifyCertificateRequest { Number = number, HolderName = name, DocumentType = type, DocumentNumber = documentNumber }).ResponseAsync;
 
     public static Task<VerifyEnvelopeResponse> VerifyEnvelopeAsync(this TestServer server, Envelope envelope, string? token = null) =>
         server.VerifyEnvelopeAsync(new VerifyEnvelopeRequest { Envelope = envelope.ToByteString() }, token);
 
     public static Task<VerifyEnvelopeResponse> VerifyEnvelopeAsync(this TestServer server, VerifyEnvelopeRequest request, string? token = null) =>
-        server.CallAsync<VerifyEnvelopeRequest, VerifyEnvelopeResponse>("VerificationService/VerifyEnvelope", request, token);
+        server.Verification(token).VerifyEnvelopeAsync(request).ResponseAsync;
 
     public static Task<ListVerificationsResponse> ListVerificationsAsync(this TestServer server, ListVerificationsRequest request, string? token = null) =>
-        server.CallAsync<ListVerificationsRequest, ListVerificationsResponse>("VerificationService/ListVerifications", request, token ?? server.AuthorityToken);
+        server.Verification(token ?? server.AuthorityToken).ListVerificationsAsync(request).ResponseAsync;
 
     public static Task FlushAccessLogAsync(this TestServer server) => server.Services.GetRequiredService<VerificationLog>().FlushAsync();
 
     public static Task<RevokeCertificateResponse> RevokeAsync(this TestServer server, string number, string token) =>
-        server.CallAsync<RevokeCertificateRequest, RevokeCertificateResponse>("CertificateService/RevokeCertificate", new RevokeCertificateRequest
+        server.Certificates(token).RevokeCertificateAsync(new RevokeCertificateRequest
         {
             Number = number,
             Revocation = new Revocation
             {
                 Reason = RevocationReason.Other, Details = "冒名顶替", DecisionDocument = "大人社发〔2024〕40号", EffectiveDate = Dates.ToProto(new DateOnly(2024, 12, 10)),
             },
-        }, token);
+        }).ResponseAsync;
 
     /// <summary>The signed document of an issued certificate.</summary>
     public static CertificateDocument DocumentOf(Certificate certificate) => CertificateDocument.Parser.ParseFrom(certificate.Envelope.Payload);

@@ -1,9 +1,9 @@
-using Credentials.Grpc;
 using Credentials.Server.Tests.Certificates;
 using Credentials.Server.Tests.Integrity;
 using Credentials.V1;
 using Google.Protobuf;
 using Google.Rpc;
+using Grpc.Core;
 using static Credentials.Server.Tests.Verification.VerificationFixtures;
 
 namespace Credentials.Server.Tests.Verification;

@@ -2,12 +2,12 @@ using System.IO.Compression;
 using Credentials.Core.Certificates;
 using Credentials.Core.Envelopes;
 using Credentials.Core.Signing;
-using Credentials.Grpc;
 using Credentials.Server.Keys;
 using Credentials.Server.Tests.Integrity;
 using Credentials.V1;
 using Google.Protobuf;
 using Google.Rpc;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using static Credentials.Server.Tests.Verification.VerificationFixtures;
 
@@ -225,7 +225,7 @@ public sealed class VerifyEnvelopeTests : SeededServerTest
         Server.Time.Advance(TimeSpan.FromHours(1));
         await management.CompromiseAsync(first, Server.Time.GetUtcNow(), "私钥泄露", "admin");
 
-        var keys = (await Server.CallAsync<ListSigningKeysRequest, ListSigningKeysResponse>("VerificationService/ListSigningKeys", new ListSigningKeysRequest(), null)).Keys;
+        var keys = (await Server.Verification().ListSigningKeysAsync(new ListSigningKeysRequest())).Keys;
 
         Assert.Equal([first, second], keys.Select(k => k.KeyId));
         Assert.Equal("SM2-SM3", keys[0].Algorithm);

@@ -1,7 +1,7 @@
 using Credentials.Core.Principals;
-using Credentials.Grpc;
 using Credentials.Server.Tests.Integrity;
 using Credentials.V1;
+using Grpc.Core;
 using static Credentials.Server.Tests.Verification.VerificationFixtures;
 
 namespace Credentials.Server.Tests.Verification;
@@ -10,16 +10,8 @@ public sealed class VerifyStreamTests : SeededServerTest
 {
     private async Task<List<VerifyStreamResponse>> StreamAsync(string? token, IEnumerable<VerifyStreamRequest> requests)
     {
-        using var call = Server.Duplex<VerifyStreamRequest, VerifyStreamResponse>("VerificationService/VerifyStream", token);
-        var reading = Task.Run(async () =>
-        {
-            var responses = new List<VerifyStreamResponse>();
-            while (await call.ResponseStream.MoveNext())
-            {
-                responses.Add(call.ResponseStream.Current);
-            }
-            return responses;
-        });
+        using var call = Server.Verification(token).VerifyStream();
+        var reading = call.ResponseStream.ReadAllAsync().ToListAsync().AsTask();
         foreach (var request in requests)
         {
             await call.RequestStream.WriteAsync(request);
@@ -91,7 +83,7 @@ public sealed class VerifyStreamTests : SeededServerTest
     [Fact]
     public async Task VerifyStream_Anonymous_IsUnauthenticated()
     {
-        using var call = Server.Duplex<VerifyStreamRequest, VerifyStreamResponse>("VerificationService/VerifyStream", null);
+        using var call = Server.Verification().VerifyStream();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
 

@@ -4,6 +4,7 @@ using Credentials.Server.Tests.Certificates;
 using Credentials.Server.Tests.Integrity;
 using Credentials.V1;
 using Google.Protobuf;
+using Grpc.Core;
 
 namespace Credentials.Server.Tests.Security.Hostile;
 
@@ -21,14 +22,17 @@ public sealed record HostileContext(TestServer Server, string CommitteeToken, st
         var revocable = await server.IssueAsync(2, committee);
         var record = await server.RecordAsync(IntegrityFixtures.Record(person: 9, type: MisconductType.Plagiarism));
         // RestoreCommittee needs a suspended committee.
-        await server.CallAsync<SuspendCommitteeRequest, SuspendCommitteeResponse>("CommitteeService/SuspendCommittee",
-            new SuspendCommitteeRequest { Code = "DL-S03", Reason = "整改", DecisionDocument = "大人社函〔2024〕1号" }, server.AuthorityToken);
+        await server.Committees(server.AuthorityToken).SuspendCommitteeAsync(
+            new SuspendCommitteeRequest { Code = "DL-S03", Reason = "整改", DecisionDocument = "大人社函〔2024〕1号" });
         return new HostileContext(server, committee, await server.AddPrincipalAsync("platform", Role.Platform),
             await server.AddPrincipalAsync("employer", Role.Employer), certificate.Number, revocable.Number, record.Id, certificate.QrText);
     }
 }
 
-/// <summary>Every method of the contract with a valid request. A new method gets a case here.</summary>
+/// <summary>
+/// Every method of the contract that takes one request, with a valid request and how to call it on the generated
+/// client. A new method gets a case here (<see cref="HostileInputTests"/> checks that none is missing).
+/// </summary>
 public static class HostileCases
 {
     private static readonly HashSet<string> None = [];
@@ -44,10 +48,10 @@ public static class HostileCases
 
     public static IReadOnlyList<HostileCase> All { get; } =
     [
-        Case<PingRequest, PingResponse>("DiagnosticsService/Ping", _ => new PingRequest(), _ => null),
-        Case<GetCallStatisticsRequest, GetCallStatisticsResponse>("DiagnosticsService/GetCallStatistics", _ => new GetCallStatisticsRequest(), c => c.AuthorityToken),
+        Case((server, token, request) => server.Diagnostics(token).PingAsync(request), _ => new PingRequest(), _ => null),
+        Case((server, token, request) => server.Diagnostics(token).GetCallStatisticsAsync(request), _ => new GetCallStatisticsRequest(), c => c.AuthorityToken),
 
-        Case<CreateCommitteeRequest, CreateCommitteeResponse>("CommitteeService/CreateCommittee", _ => new CreateCommitteeRequest
+        Case((server, token, request) => server.Committees(token).CreateCommitteeAsync(request), _ => new CreateCommitteeRequest
         {
             RequestId = "hostile-1",
             Committee = new Committee
@@ -57,32 +61,33 @@ public static class HostileCases
                 AccreditedFrom = Dates.ToProto(new DateOnly(2024, 1, 1)), AccreditedUntil = Dates.ToProto(new DateOnly(2026, 12, 31)),
             },
         }, c => c.AuthorityToken, CommitteeOutputs),
-        Case<GetCommitteeRequest, GetCommitteeResponse>("CommitteeService/GetCommittee", _ => new GetCommitteeRequest { Code = "DL-S01" }, c => c.AuthorityToken),
-        Case<ListCommitteesRequest, ListCommitteesResponse>("CommitteeService/ListCommittees",
+        Case((server, token, request) => server.Committees(token).GetCommitteeAsync(request),
+            _ => new GetCommitteeRequest { Code = "DL-S01" }, c => c.AuthorityToken),
+        Case((server, token, request) => server.Committees(token).ListCommitteesAsync(request),
             _ => new ListCommitteesRequest { PageSize = 5, Series = "工程系列", State = CommitteeState.Active }, c => c.AuthorityToken),
-        Case<SuspendCommitteeRequest, SuspendCommitteeResponse>("CommitteeService/SuspendCommittee",
+        Case((server, token, request) => server.Committees(token).SuspendCommitteeAsync(request),
             _ => new SuspendCommitteeRequest { Code = "DL-S02", Reason = "评审工作不规范", DecisionDocument = "大人社函〔2024〕8号", EffectiveDate = Dates.ToProto(new DateOnly(2024, 12, 1)) },
             c => c.AuthorityToken),
-        Case<RestoreCommitteeRequest, RestoreCommitteeResponse>("CommitteeService/RestoreCommittee",
+        Case((server, token, request) => server.Committees(token).RestoreCommitteeAsync(request),
             _ => new RestoreCommitteeRequest { Code = "DL-S03", Reason = "整改完成", DecisionDocument = "大人社函〔2024〕9号", EffectiveDate = Dates.ToProto(new DateOnly(2024, 12, 1)) },
             c => c.AuthorityToken),
-        Case<WithdrawCommitteeAuthorityRequest, WithdrawCommitteeAuthorityResponse>("CommitteeService/WithdrawCommitteeAuthority",
+        Case((server, token, request) => server.Committees(token).WithdrawCommitteeAuthorityAsync(request),
             _ => new WithdrawCommitteeAuthorityRequest { Code = "DL-S04", Reason = "情节严重", DecisionDocument = "大人社发〔2024〕30号", EffectiveDate = Dates.ToProto(new DateOnly(2024, 12, 1)) },
             c => c.AuthorityToken),
 
-        Case<IssueCertificateRequest, IssueCertificateResponse>("CertificateService/IssueCertificate",
+        Case((server, token, request) => server.Certificates(token).IssueCertificateAsync(request),
             _ => CertificateFixtures.Issue("hostile-issue", person: 20), c => c.CommitteeToken, ["spec.holder.document_masked"]),
-        Case<BatchIssueCertificatesRequest, BatchIssueCertificatesResponse>("CertificateService/BatchIssueCertificates", _ => new BatchIssueCertificatesRequest
+        Case((server, token, request) => server.Certificates(token).BatchIssueCertificatesAsync(request), _ => new BatchIssueCertificatesRequest
         {
             RequestId = "hostile-batch", CommitteeCode = "DL-S01", ReviewedCount = 10, Items = { CertificateFixtures.Spec(21), CertificateFixtures.Spec(22) },
         }, c => c.CommitteeToken, ["items[0].holder.document_masked"]),
-        Case<GetCertificateRequest, GetCertificateResponse>("CertificateService/GetCertificate",
+        Case((server, token, request) => server.Certificates(token).GetCertificateAsync(request),
             c => new GetCertificateRequest { Number = c.CertificateNumber }, c => c.AuthorityToken),
-        Case<ListCertificatesRequest, ListCertificatesResponse>("CertificateService/ListCertificates", _ => new ListCertificatesRequest
+        Case((server, token, request) => server.Certificates(token).ListCertificatesAsync(request), _ => new ListCertificatesRequest
         {
             PageSize = 5, CommitteeCode = "DL-S01", ReviewYear = 2024, State = CertificateState.Valid, Level = TitleLevel.DeputySenior,
         }, c => c.PlatformToken),
-        Case<RevokeCertificateRequest, RevokeCertificateResponse>("CertificateService/RevokeCertificate", c => new RevokeCertificateRequest
+        Case((server, token, request) => server.Certificates(token).RevokeCertificateAsync(request), c => new RevokeCertificateRequest
         {
             Number = c.RevocableNumber,
             Revocation = new Revocation
@@ -91,59 +96,71 @@ public static class HostileCases
             },
         }, c => c.CommitteeToken, RevocationOutputs),
 
-        Case<RecordMisconductRequest, RecordMisconductResponse>("IntegrityService/RecordMisconduct",
+        Case((server, token, request) => server.Integrity(token).RecordMisconductAsync(request),
             _ => new RecordMisconductRequest { RequestId = "hostile-record", Record = IntegrityFixtures.Record(person: 30, type: MisconductType.Other) },
             c => c.AuthorityToken, RecordOutputs),
-        Case<RescindMisconductRequest, RescindMisconductResponse>("IntegrityService/RescindMisconduct", c => new RescindMisconductRequest
+        Case((server, token, request) => server.Integrity(token).RescindMisconductAsync(request), c => new RescindMisconductRequest
         {
             Id = c.RecordId,
             Rescission = new Rescission { Reason = "行政复议撤销原认定", DecisionDocument = "大人社复决〔2025〕2号", DecisionDate = Dates.ToProto(new DateOnly(2024, 12, 19)) },
         }, c => c.AuthorityToken, ["rescission.record_time", "rescission.recorded_by"]),
-        Case<GetIntegrityStatusRequest, GetIntegrityStatusResponse>("IntegrityService/GetIntegrityStatus", _ => new GetIntegrityStatusRequest
+        Case((server, token, request) => server.Integrity(token).GetIntegrityStatusAsync(request), _ => new GetIntegrityStatusRequest
         {
             DocumentType = DocumentType.ResidentIdCard, DocumentNumber = CertificateFixtures.IdNumber(9), Role = SubjectRole.Applicant,
         }, c => c.EmployerToken),
-        Case<ListMisconductRequest, ListMisconductResponse>("IntegrityService/ListMisconduct", _ => new ListMisconductRequest
+        Case((server, token, request) => server.Integrity(token).ListMisconductAsync(request), _ => new ListMisconductRequest
         {
             PageSize = 5, Role = SubjectRole.Applicant, Type = MisconductType.Plagiarism, CommitteeCode = "DL-S01", State = MisconductState.Active,
             DecisionDateFrom = Dates.ToProto(new DateOnly(2024, 1, 1)), DecisionDateUntil = Dates.ToProto(new DateOnly(2024, 12, 31)),
         }, c => c.PlatformToken),
 
-        Case<VerifyCertificateRequest, VerifyCertificateResponse>("VerificationService/VerifyCertificate", c => new VerifyCertificateRequest
+        Case((server, token, request) => server.Verification(token).VerifyCertificateAsync(request), c => new VerifyCertificateRequest
         {
             Number = c.CertificateNumber, HolderName = "张伟", DocumentType = DocumentType.ResidentIdCard, DocumentNumber = CertificateFixtures.IdNumber(1),
         }, _ => null),
-        Case<VerifyEnvelopeRequest, VerifyEnvelopeResponse>("VerificationService/VerifyEnvelope",
+        Case((server, token, request) => server.Verification(token).VerifyEnvelopeAsync(request),
             c => new VerifyEnvelopeRequest { QrText = c.CertificateQrText }, c => c.EmployerToken),
-        Case<ListSigningKeysRequest, ListSigningKeysResponse>("VerificationService/ListSigningKeys", _ => new ListSigningKeysRequest(), _ => null),
-        Case<ListVerificationsRequest, ListVerificationsResponse>("VerificationService/ListVerifications", c => new ListVerificationsRequest
+        Case((server, token, request) => server.Verification(token).ListSigningKeysAsync(request), _ => new ListSigningKeysRequest(), _ => null),
+        Case((server, token, request) => server.Verification(token).ListVerificationsAsync(request), c => new ListVerificationsRequest
         {
             PageSize = 5, CertificateNumber = c.CertificateNumber, Principal = "employer",
         }, c => c.PlatformToken),
 
-        Case<ListAuditRecordsRequest, ListAuditRecordsResponse>("AuditService/ListAuditRecords", _ => new ListAuditRecordsRequest
+        Case((server, token, request) => server.Audit(token).ListAuditRecordsAsync(request), _ => new ListAuditRecordsRequest
         {
             PageSize = 5, Principal = "dl-s01", Method = "/credentials.v1.CertificateService/IssueCertificate",
             StartTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero)),
             EndTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero)),
         }, c => c.AuthorityToken),
 
-        Case<GetCheckpointRequest, GetCheckpointResponse>("LedgerService/GetCheckpoint", _ => new GetCheckpointRequest(), _ => null),
-        Case<GetInclusionProofRequest, GetInclusionProofResponse>("LedgerService/GetInclusionProof",
+        Case((server, token, request) => server.Ledger(token).GetCheckpointAsync(request), _ => new GetCheckpointRequest(), _ => null),
+        Case((server, token, request) => server.Ledger(token).GetInclusionProofAsync(request),
             c => new GetInclusionProofRequest { CertificateNumber = c.CertificateNumber }, c => c.PlatformToken),
-        Case<GetConsistencyProofRequest, GetConsistencyProofResponse>("LedgerService/GetConsistencyProof",
+        Case((server, token, request) => server.Ledger(token).GetConsistencyProofAsync(request),
             _ => new GetConsistencyProofRequest { FirstTreeSize = 3, SecondTreeSize = 7 }, _ => null),
-        Case<StreamEventsRequest, StreamEventsResponse>("LedgerService/StreamEvents", _ => new StreamEventsRequest
+        Streaming((server, token, request) => server.Ledger(token).StreamEvents(request), _ => new StreamEventsRequest
         {
             StartIndex = 1, EventTypes = { LedgerEventType.CertificateIssued }, CommitteeCode = "DL-S01", ReviewYear = 2024, BatchSize = 100,
-        }, c => c.PlatformToken, serverStreaming: true),
-        Case<GetStatisticsRequest, GetStatisticsResponse>("LedgerService/GetStatistics",
+        }, c => c.PlatformToken),
+        Case((server, token, request) => server.Ledger(token).GetStatisticsAsync(request),
             _ => new GetStatisticsRequest { ReviewYear = 2024, CommitteeCode = "DL-S01" }, c => c.PlatformToken),
     ];
 
-    private static HostileCase Case<TRequest, TResponse>(string method, Func<HostileContext, TRequest> request, Func<HostileContext, string?> token,
-        HashSet<string>? ignored = null, bool serverStreaming = false)
-        where TRequest : IMessage<TRequest>
-        where TResponse : IMessage<TResponse> =>
-        new(method, typeof(TResponse), c => request(c), token, ignored ?? None, serverStreaming);
+    private static HostileCase Case<TRequest, TResponse>(Func<TestServer, string?, TRequest, AsyncUnaryCall<TResponse>> call,
+        Func<HostileContext, TRequest> request, Func<HostileContext, string?> token, HashSet<string>? ignored = null)
+        where TRequest : IMessage<TRequest> =>
+        new(Contract.MethodTaking<TRequest>(), c => request(c), token, ignored ?? None,
+            async (server, caller, message) => await call(server, caller, (TRequest)message));
+
+    /// <summary>A server-streaming method, read to its end: a refusal may come after the first messages.</summary>
+    private static HostileCase Streaming<TRequest, TResponse>(Func<TestServer, string?, TRequest, AsyncServerStreamingCall<TResponse>> call,
+        Func<HostileContext, TRequest> request, Func<HostileContext, string?> token, HashSet<string>? ignored = null)
+        where TRequest : IMessage<TRequest> =>
+        new(Contract.MethodTaking<TRequest>(), c => request(c), token, ignored ?? None, async (server, caller, message) =>
+        {
+            using var streaming = call(server, caller, (TRequest)message);
+            await foreach (var _ in streaming.ResponseStream.ReadAllAsync())
+            {
+            }
+        });
 }

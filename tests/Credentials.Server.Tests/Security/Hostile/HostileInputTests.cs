@@ -1,14 +1,12 @@
-using System.Reflection;
 using System.Security.Cryptography;
-using Credentials.Core.Principals;
-using Credentials.Grpc;
 using Credentials.Server.Verification;
 using Credentials.Store;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 using Google.Rpc;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
-using StatusCode = Credentials.Grpc.StatusCode;
 
 namespace Credentials.Server.Tests.Security.Hostile;
 
@@ -22,13 +20,21 @@ public sealed class HostileInputTests(ITestOutputHelper output)
 {
     private static readonly StatusCode[] Unclean = [StatusCode.Unknown, StatusCode.Internal, StatusCode.Unavailable, StatusCode.DeadlineExceeded, StatusCode.DataLoss];
 
-    public static TheoryData<string> Methods => new(HostileCases.All.Select(c => c.Method));
+    public static TheoryData<string> Methods => new(HostileCases.All.Select(c => c.Method.FullName));
+
+    [Fact]
+    public void Cases_CoverEveryMethodOfTheContractThatTakesOneRequest()
+    {
+        var expected = Contract.Methods.Where(m => !m.IsClientStreaming).Select(m => m.FullName).Order(StringComparer.Ordinal);
+
+        Assert.Equal(expected, HostileCases.All.Select(c => c.Method.FullName).Order(StringComparer.Ordinal));
+    }
 
     [Theory]
     [MemberData(nameof(Methods))]
     public async Task EveryField_HostileValue_IsRefusedCleanlyNamingTheFieldAndWritesNothing(string method)
     {
-        var @case = HostileCases.All.Single(c => c.Method == method);
+        var @case = HostileCases.All.Single(c => c.Method.FullName == method);
         await using var server = await TestServer.StartAsync();
         var context = await HostileContext.CreateAsync(server);
         var request = @case.Request(context);
@@ -102,30 +108,25 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     /// <summary>Calls the method with a request of its type; returns the error, or null when it succeeded.</summary>
     private static async Task<RpcException?> CallAsync(TestServer server, HostileCase @case, IMessage request, string? token)
     {
-        // A server-streaming method is read to its end: a refusal may come after the first messages.
-        var call = typeof(TestServer).GetMethod(@case.ServerStreaming ? nameof(TestServer.StreamAsync) : nameof(TestServer.CallAsync))!
-            .MakeGenericMethod(request.GetType(), @case.ResponseType);
         try
         {
-            await (Task)call.Invoke(server, [@case.Method, request, token, @case.ServerStreaming ? CancellationToken.None : null])!;
+            await @case.Call(server, token, request);
             return null;
         }
         catch (RpcException e)
         {
             return e;
         }
-        catch (TargetInvocationException e) when (e.InnerException is RpcException rpc)
-        {
-            return rpc;
-        }
     }
 }
 
-/// <summary>A method, a valid request for it, the token to call with, fields the server ignores by contract (output only), and whether it streams its responses.</summary>
+/// <summary>
+/// A method, a valid request for it, the token to call with, fields the server ignores by contract (output only), and
+/// the call on its generated client: the whole call, to the end of its response stream if it has one.
+/// </summary>
 public sealed record HostileCase(
-    string Method,
-    Type ResponseType,
+    MethodDescriptor Method,
     Func<HostileContext, IMessage> Request,
     Func<HostileContext, string?> Token,
     IReadOnlySet<string> Ignored,
-    bool ServerStreaming = false);
+    Func<TestServer, string?, IMessage, Task> Call);
