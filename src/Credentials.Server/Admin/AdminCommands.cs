@@ -47,7 +47,7 @@ public static class AdminCommands
                 if (PrincipalRepository.AnyAuthority(connection))
                 {
                     return context.Print($"credentials-server: {store.Directory.Root} is initialised already; add principals with 'principals add'.",
-                        ExitCodes.Failed);
+                        ServerExitCodes.Failed);
                 }
             }
             var console = new StringWriter();
@@ -112,7 +112,7 @@ public static class AdminCommands
             {
                 context.Output.WriteLine($"{key.KeyId,-26} {key.Algorithm,-18} {Time(key.ValidFrom),-20} {Time(key.ValidUntil),-20} {Time(key.CompromisedAt)}");
             }
-            return Task.FromResult(ExitCodes.Ok);
+            return Task.FromResult(ServerExitCodes.Ok);
         }));
 
         var algorithm = new Option<string?>("--algorithm") { Description = "SM2-SM3, ECDSA-P256-SHA256 or Ed25519 (default: Keys:Algorithm, SM2-SM3)" };

@@ -46,9 +46,9 @@ internal sealed class AdminContext(ParseResult parse, string[] settings)
         return await command(new AdminStore(provider));
     }
 
-    public int Print(string text, int code = ExitCodes.Ok)
+    public int Print(string text, int code = ServerExitCodes.Ok)
     {
-        (code == ExitCodes.Ok ? Output : Error).WriteLine(text);
+        (code == ServerExitCodes.Ok ? Output : Error).WriteLine(text);
         return code;
     }
 }

@@ -24,7 +24,7 @@ internal sealed class Handlers(Func<ParseResult, string[]> settings)
             var context = new AdminContext(parse, settings(parse));
             if (store == StoreUse.Existing && context.MissingStore() is { } missing)
             {
-                return context.Print(missing, ExitCodes.NoStore);
+                return context.Print(missing, ServerExitCodes.NoStore);
             }
             using var audit = Security.AuditTrail.Begin(Environment.UserName is { Length: > 0 } user ? $"admin:{user}" : "admin",
                 AuditedCommand(parse));
@@ -34,7 +34,7 @@ internal sealed class Handlers(Func<ParseResult, string[]> settings)
             }
             catch (Exception e) when (IsFailure(e))
             {
-                return context.Print($"credentials-server: {e.Message}", ExitCodes.Failed);
+                return context.Print($"credentials-server: {e.Message}", ServerExitCodes.Failed);
             }
         });
 

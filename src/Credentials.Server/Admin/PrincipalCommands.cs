@@ -59,7 +59,7 @@ internal static class PrincipalCommands
                     $"{ClientCertificates.Short(p.CertificateSha256),-16} " +
                     $"{p.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {(p.IsRevoked ? "revoked" : "active")}");
             }
-            return Task.FromResult(ExitCodes.Ok);
+            return Task.FromResult(ServerExitCodes.Ok);
         }));
         return command;
     }

@@ -29,7 +29,7 @@ public static class ServerCommandLine
         (--Tls:CertificatePath=server.crt, --Ledger:Origin=..., --Policy:MisconductRecordYears=3) or
         a top-level setting (--AllowInsecureRemote=true).
 
-        {ExitCodes.HelpText}
+        {ServerExitCodes.HelpText}
         """;
 
     /// <summary>Parses and runs <paramref name="args"/>; <paramref name="runService"/> runs the service (default: the real one).</summary>
@@ -115,7 +115,7 @@ public static class ServerCommandLine
             error.WriteLine($"{command}: {message}");
         }
         error.WriteLine($"See '{command} --help'.");
-        return ExitCodes.Usage;
+        return ServerExitCodes.Usage;
     }
 
     /// <summary>"credentials-server principals add", for messages and the audit trail.</summary>

@@ -29,18 +29,18 @@ public static class ServiceRun
             {
                 await app.DisposeAsync();
             }
-            return ExitCodes.Failed;
+            return ServerExitCodes.Failed;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await app!.DisposeAsync();
-            return ExitCodes.Ok;
+            return ServerExitCodes.Ok;
         }
         await using (app)
         {
             started?.Invoke(app);
             await app.WaitForShutdownAsync(cancellationToken);
         }
-        return ExitCodes.Ok;
+        return ServerExitCodes.Ok;
     }
 }

@@ -49,7 +49,7 @@ public sealed class AdminCommandsTests : IDisposable
     {
         var (code, output, error) = await RunAsync([.. command.Select(a => a.Replace("{tmp}", _directory.Path, StringComparison.Ordinal)), "--data-dir", DataDir]);
 
-        Assert.Equal(ExitCodes.NoStore, code);
+        Assert.Equal(ServerExitCodes.NoStore, code);
         Assert.Contains($"{DataDir} does not exist", error, StringComparison.Ordinal);
         Assert.Contains("init", error, StringComparison.Ordinal);
         Assert.Empty(output);
@@ -64,7 +64,7 @@ public sealed class AdminCommandsTests : IDisposable
 
         var (code, _, error) = await RunAsync([.. command.Select(a => a.Replace("{tmp}", _directory.Path, StringComparison.Ordinal)), "--data-dir", DataDir]);
 
-        Assert.Equal(ExitCodes.NoStore, code);
+        Assert.Equal(ServerExitCodes.NoStore, code);
         Assert.Contains($"{DataDir} holds no store", error, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(DataDir));
     }
@@ -75,7 +75,7 @@ public sealed class AdminCommandsTests : IDisposable
         // DataDir from the settings (here as a command-line setting; CREDENTIALS_DATADIR works the same way).
         var (code, _, error) = await RunAsync("principals", "list", $"--DataDir={DataDir}");
 
-        Assert.Equal(ExitCodes.NoStore, code);
+        Assert.Equal(ServerExitCodes.NoStore, code);
         Assert.Contains(DataDir, error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(DataDir));
     }
@@ -86,11 +86,11 @@ public sealed class AdminCommandsTests : IDisposable
         var (code, output, _) = await RunAsync("init", "--data-dir", DataDir);
         var list = await RunAsync("principals", "list", "--data-dir", DataDir);
 
-        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal(ServerExitCodes.Ok, code);
         Assert.True(File.Exists(Path.Combine(DataDir, Database.FileName)));
         Assert.Contains("Authority token (shown once", output, StringComparison.Ordinal);
         var token = Assert.Single(Tokens(output));
-        Assert.Equal(ExitCodes.Ok, list.Code);
+        Assert.Equal(ServerExitCodes.Ok, list.Code);
         Assert.Contains("authority", list.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(token, list.Output, StringComparison.Ordinal);
     }
@@ -102,7 +102,7 @@ public sealed class AdminCommandsTests : IDisposable
 
         var (code, output, error) = await RunAsync("init", "--data-dir", DataDir);
 
-        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Equal(ServerExitCodes.Failed, code);
         Assert.Contains("initialised already", error, StringComparison.Ordinal);
         Assert.Empty(Tokens(output + error));
     }
@@ -116,9 +116,9 @@ public sealed class AdminCommandsTests : IDisposable
         var again = await RunAsync("principals", "add", "dl-s01", "--role", "platform", "--data-dir", DataDir);
         var list = await RunAsync("principals", "list", "--data-dir", DataDir);
 
-        Assert.Equal(ExitCodes.Ok, added.Code);
+        Assert.Equal(ServerExitCodes.Ok, added.Code);
         var token = Assert.Single(Tokens(added.Output));
-        Assert.Equal(ExitCodes.Failed, again.Code);
+        Assert.Equal(ServerExitCodes.Failed, again.Code);
         Assert.Contains("exists already", again.Error, StringComparison.Ordinal);
         Assert.Empty(Tokens(again.Output + again.Error));
         Assert.DoesNotContain(token, list.Output, StringComparison.Ordinal);
@@ -132,7 +132,7 @@ public sealed class AdminCommandsTests : IDisposable
         var (code, output, _) = await RunAsync("ledger", "key", "--data-dir", DataDir);
 
         // The one line .ci/run passes to credentials-sync --log-key: name+hexkeyid+base64.
-        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal(ServerExitCodes.Ok, code);
         Assert.Matches(@"^[^\s+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*\n$", output.ReplaceLineEndings("\n"));
     }
 
@@ -147,9 +147,9 @@ public sealed class AdminCommandsTests : IDisposable
         var (code, output, _) = await RunAsync("restore", backup, "--data-dir", DataDir);
         var list = await RunAsync("principals", "list", "--data-dir", DataDir);
 
-        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal(ServerExitCodes.Ok, code);
         Assert.Contains("has no holder key", output, StringComparison.Ordinal);
-        Assert.Equal(ExitCodes.Ok, list.Code);
+        Assert.Equal(ServerExitCodes.Ok, list.Code);
         Assert.Contains("authority", list.Output, StringComparison.Ordinal);
     }
 }

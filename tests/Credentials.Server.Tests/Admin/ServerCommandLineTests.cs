@@ -20,7 +20,7 @@ public sealed class ServerCommandLineTests
         ServerCommandLine.RunAsync(args, _output, _error, (settings, _, _, _) =>
         {
             _serviceRuns.Add(settings);
-            return Task.FromResult(ExitCodes.Ok);
+            return Task.FromResult(ServerExitCodes.Ok);
         });
 
     [Theory]
@@ -31,7 +31,7 @@ public sealed class ServerCommandLineTests
     {
         var code = await RunAsync(help);
 
-        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal(ServerExitCodes.Ok, code);
         Assert.Empty(_serviceRuns);
         Assert.Contains("Usage:", _output.ToString(), StringComparison.Ordinal);
         Assert.Contains("--data-dir", _output.ToString(), StringComparison.Ordinal);
@@ -48,7 +48,7 @@ public sealed class ServerCommandLineTests
     {
         var code = await RunAsync(args);
 
-        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal(ServerExitCodes.Ok, code);
         Assert.Empty(_serviceRuns);
         Assert.Contains("credentials-server principals add <name>", _output.ToString(), StringComparison.Ordinal);
         foreach (var option in new[] { "--role", "--committee", "--certificate", "--data-dir" })
@@ -67,7 +67,7 @@ public sealed class ServerCommandLineTests
             _output.GetStringBuilder().Clear();
             var code = await RunAsync([.. path, "--help"]);
 
-            Assert.Equal(ExitCodes.Ok, code);
+            Assert.Equal(ServerExitCodes.Ok, code);
             Assert.Contains($"Usage:\n  credentials-server {string.Join(' ', path)}", _output.ToString().ReplaceLineEndings("\n"), StringComparison.Ordinal);
         }
         Assert.Empty(_serviceRuns);
@@ -86,7 +86,7 @@ public sealed class ServerCommandLineTests
 
         var settings = Assert.Single(_serviceRuns);
         var (options, configuration) = ServerHost.LoadSettings(settings);
-        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal(ServerExitCodes.Ok, code);
         Assert.Equal("/srv/credentials", options.DataDir);
         Assert.Equal("server.crt", options.Tls.CertificatePath);
         Assert.True(options.AllowInsecureRemote);
@@ -104,7 +104,7 @@ public sealed class ServerCommandLineTests
 
         var code = await RunAsync("ledger", "key", "--Ledger:Origin", "ci.example/ledger", "--data-dir", data);
 
-        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal(ServerExitCodes.Ok, code);
         Assert.StartsWith("ci.example/ledger+", _output.ToString(), StringComparison.Ordinal);
     }
 
@@ -130,7 +130,7 @@ public sealed class ServerCommandLineTests
 
         var code = await RunAsync(["--data-dir", data, .. args]);
 
-        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Equal(ServerExitCodes.Usage, code);
         Assert.Empty(_serviceRuns);
         Assert.False(Directory.Exists(data));
         Assert.Contains("--help", _error.ToString(), StringComparison.Ordinal);
@@ -142,7 +142,7 @@ public sealed class ServerCommandLineTests
     {
         var code = await RunAsync("principal", "list");
 
-        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Equal(ServerExitCodes.Usage, code);
         Assert.Contains("'principal'", _error.ToString(), StringComparison.Ordinal);
     }
 

@@ -42,11 +42,11 @@ public sealed class ServiceRunTests : IDisposable
         var first = await StartAndStopAsync();
         var second = await StartAndStopAsync();
 
-        Assert.Equal(ExitCodes.Ok, first.Code);
+        Assert.Equal(ServerExitCodes.Ok, first.Code);
         Assert.True(File.Exists(Path.Combine(DataDir, Database.FileName)));
         Assert.Contains($"Initialised a new store in {DataDir}", first.Output, StringComparison.Ordinal);
         Assert.Single(Tokens(first.Output));
-        Assert.Equal(ExitCodes.Ok, second.Code);
+        Assert.Equal(ServerExitCodes.Ok, second.Code);
         Assert.Empty(Tokens(second.Output));
     }
 
@@ -58,7 +58,7 @@ public sealed class ServiceRunTests : IDisposable
 
         var code = await ServerCommandLine.RunAsync(["--urls", "http://127.0.0.1:0", "--data-dir", DataDir], TextWriter.Null, error);
 
-        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Equal(ServerExitCodes.Failed, code);
         Assert.Contains("the service could not start", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("in use", error.ToString(), StringComparison.Ordinal);
     }

@@ -4,7 +4,7 @@ namespace Credentials.Server.Admin;
 /// What the exit code of <c>credentials-server</c> means; scripts rely on these, so never
 /// renumber them. The table is printed by <c>credentials-server --help</c> and in docs/OPERATIONS.md.
 /// </summary>
-public static class ExitCodes
+public static class ServerExitCodes
 {
     /// <summary>Done; or the service stopped cleanly.</summary>
     public const int Ok = 0;
