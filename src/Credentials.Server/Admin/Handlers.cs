@@ -43,7 +43,7 @@ internal sealed class Handlers(Func<ParseResult, string[]> settings)
         e is DomainException or FormatException or IOException or UnauthorizedAccessException or StoreUnavailableException
             or InvalidDataException or System.Security.Cryptography.CryptographicException;
 
-    /// <summary>The command and its arguments, not its options (no secrets, no paths of options): "credentials-server principals add hr-office".</summary>
+    /// <summary>The command and its arguments, without option values (they may hold secrets): "credentials-server principals add hr-office".</summary>
     private static string AuditedCommand(ParseResult parse) =>
         string.Join(' ', [ServerCommandLine.CommandPath(parse.CommandResult),
             .. parse.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens).Select(t => t.Value)]);
