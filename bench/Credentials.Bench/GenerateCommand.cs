@@ -16,7 +16,6 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Committee = Credentials.Core.Committees.Committee;
-using CommitteeService = Credentials.Server.Committees.CommitteeService;
 
 namespace Credentials.Bench;
 
@@ -103,7 +102,7 @@ internal static class GenerateCommand
                             });
                     });
                     // One unit of work of the server's writer: ledger events (Merkle nodes included) and certificate rows.
-                    await writer.ExecuteAsync(tx =>
+                    await writer.ExecuteAsync(null, tx =>
                     {
                         foreach (var (row, change) in rows)
                         {
@@ -190,11 +189,11 @@ internal static class GenerateCommand
         var csv = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", "dalian-2024-committees.csv"));
         // Accredited since 2020, so that six review years can be generated.
         var committees = CommitteeCsv.Parse(csv, "大连市", new DateOnly(2020, 1, 1), CommitteeCsv.DefaultWindow.Until, DateTimeOffset.UtcNow);
-        await services.GetRequiredService<StoreWriter>().ExecuteAsync(tx =>
+        await services.GetRequiredService<StoreWriter>().ExecuteAsync(null, tx =>
         {
             foreach (var committee in committees)
             {
-                CommitteeService.Accredit(tx, committee, "bench");
+                CommitteeAccreditation.Accredit(tx, committee, "bench");
             }
             return true;
         });

@@ -17,7 +17,6 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using CommitteeService = Credentials.Server.Committees.CommitteeService;
 
 namespace Credentials.Bench;
 
@@ -139,11 +138,11 @@ internal static class IssuanceBenchmark
         var (from, until) = CommitteeCsv.DefaultWindow;
         var csv = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", "dalian-2024-committees.csv"));
         var committees = CommitteeCsv.Parse(csv, "大连市", from, until, DateTimeOffset.UtcNow);
-        return services.GetRequiredService<StoreWriter>().ExecuteAsync(tx =>
+        return services.GetRequiredService<StoreWriter>().ExecuteAsync(null, tx =>
         {
             foreach (var committee in committees)
             {
-                CommitteeService.Accredit(tx, committee, "bench");
+                CommitteeAccreditation.Accredit(tx, committee, "bench");
             }
             return true;
         });

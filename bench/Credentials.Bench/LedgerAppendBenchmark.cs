@@ -52,7 +52,7 @@ internal static class LedgerAppendBenchmark
             for (var b = 0; b < batches; b++)
             {
                 var events = Enumerable.Range(0, batchSize).Select(i => LedgerBulkLoad.SampleEvent(i)).ToList();
-                appendTicks += await writer.ExecuteAsync(tx =>
+                appendTicks += await writer.ExecuteAsync(null, tx =>
                 {
                     var started = Stopwatch.GetTimestamp();
                     foreach (var e in events)
@@ -79,7 +79,7 @@ internal static class LedgerAppendBenchmark
                 {
                     var e = LedgerBulkLoad.SampleEvent(i);
                     var started = Stopwatch.GetTimestamp();
-                    await writer.ExecuteAsync(tx => tx.Ledger.Append(e, "bench"));
+                    await writer.ExecuteAsync(null, tx => tx.Ledger.Append(e, "bench"));
                     latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 }
             })));

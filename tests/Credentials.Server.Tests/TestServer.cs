@@ -5,6 +5,7 @@ using Credentials.Server.Hosting;
 using Credentials.Store.Writing;
 using Credentials.Testing;
 using Credentials.V1;
+using Credentials.Store.Audit;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Health.V1;
@@ -86,7 +87,7 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Adds a principal the way the admin command does and returns its token.</summary>
     public async Task<string> AddPrincipalAsync(string name, Role role, string? committeeCode = null)
     {
-        var (_, token) = await Services.GetRequiredService<PrincipalAdmin>().AddAsync(name, role, committeeCode, "test");
+        var (_, token) = await Services.GetRequiredService<PrincipalAdmin>().AddAsync(name, role, committeeCode, AuditEntry.Local("test", "test"));
         return token;
     }
 
@@ -95,11 +96,11 @@ public sealed class TestServer : IAsyncDisposable
     {
         var (from, until) = CommitteeCsv.DefaultWindow;
         var committees = CommitteeCsv.Parse(Samples.DalianCommitteesCsv, "大连市", from, until, Time.GetUtcNow());
-        return Services.GetRequiredService<StoreWriter>().ExecuteAsync(tx =>
+        return Services.GetRequiredService<StoreWriter>().ExecuteAsync(null, tx =>
         {
             foreach (var committee in committees)
             {
-                Server.Committees.CommitteeService.Accredit(tx, committee, "seed");
+                Server.Committees.CommitteeAccreditation.Accredit(tx, committee, "seed");
             }
             return committees.Count;
         });

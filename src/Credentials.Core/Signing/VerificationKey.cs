@@ -9,7 +9,7 @@ namespace Credentials.Core.Signing;
 /// <summary>
 /// A public key that verifies signatures. Immutable and safe to share between threads.
 /// Build these only from our own published keys (key files, configuration, the key table),
-/// never from a key a request carries: BouncyCastle 1.8.10 must only see our own keys.
+/// never from a key a request carries: BouncyCastle and OpenSSL only ever see our own keys.
 /// </summary>
 public abstract class VerificationKey
 {

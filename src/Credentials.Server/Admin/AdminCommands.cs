@@ -83,14 +83,14 @@ public static class AdminCommands
                 CommitteeRules.Validate(committees[i], violations, $"line {i + 2}: ");
             }
             violations.ThrowIfAny();
-            var added = await store.Writer.ExecuteAsync(tx =>
+            var added = await store.Writer.ExecuteAsync(context.By, tx =>
             {
                 var count = 0;
                 foreach (var committee in committees)
                 {
                     if (CommitteeRepository.Get(tx.Connection, committee.Code, tx.Transaction) is null)
                     {
-                        CommitteeService.Accredit(tx, committee, "admin");
+                        CommitteeAccreditation.Accredit(tx, committee, "admin");
                         count++;
                     }
                 }
@@ -118,7 +118,7 @@ public static class AdminCommands
         var algorithm = new Option<string?>("--algorithm") { Description = "SM2-SM3, ECDSA-P256-SHA256 or Ed25519 (default: Keys:Algorithm, SM2-SM3)" };
         var rotate = new Command("rotate", "Make a new active signing key; the old one stays for verifying what it signed.") { algorithm };
         handlers.Set(rotate, StoreUse.Existing, context => context.WithStoreAsync(async store =>
-            context.Print($"New active key {await store.Get<KeyManagement>().RotateAsync(context.Get(algorithm), "admin")}.")));
+            context.Print($"New active key {await store.Get<KeyManagement>().RotateAsync(context.Get(algorithm), context.By)}.")));
 
         var keyId = new Argument<string>("key-id") { Description = "The key, as 'keys list' shows it" };
         var reason = new Option<string>("--reason") { Description = "Why the key is compromised", Required = true };
@@ -134,7 +134,7 @@ public static class AdminCommands
         handlers.Set(compromise, StoreUse.Existing, context => context.WithStoreAsync(async store =>
         {
             var since = context.Get(at) ?? DateTimeOffset.UtcNow;
-            await store.Get<KeyManagement>().CompromiseAsync(context.Get(keyId), since, context.Get(reason)!, "admin");
+            await store.Get<KeyManagement>().CompromiseAsync(context.Get(keyId), since, context.Get(reason)!, context.By);
             return context.Print($"Marked {context.Get(keyId)} compromised from {since:O}.");
         }));
         return new Command("keys", "The certificate signing keys") { list, rotate, compromise };

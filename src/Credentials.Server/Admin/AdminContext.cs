@@ -1,18 +1,22 @@
 using System.CommandLine;
 using Credentials.Server.Hosting;
 using Credentials.Store;
+using Credentials.Store.Audit;
 using Credentials.Store.Writing;
 
 namespace Credentials.Server.Admin;
 
 /// <summary>One run of one admin command: its parsed command line, its settings, where it writes, and the store it works on.</summary>
-internal sealed class AdminContext(ParseResult parse, string[] settings)
+internal sealed class AdminContext(ParseResult parse, string[] settings, AuditEntry by)
 {
     private (ServerOptions Options, IConfiguration Configuration)? _settings;
 
     public TextWriter Output { get; } = parse.InvocationConfiguration.Output;
 
     public TextWriter Error { get; } = parse.InvocationConfiguration.Error;
+
+    /// <summary>Who the command's writes are recorded against: the operator, and the command with its arguments.</summary>
+    public AuditEntry By { get; } = by;
 
     /// <summary>The settings the service would run with: appsettings.json, CREDENTIALS_* variables, the command line.</summary>
     public (ServerOptions Options, IConfiguration Configuration) Settings => _settings ??= ServerHost.LoadSettings(settings);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Credentials.Core.Validation;
 using Credentials.Store;
+using Credentials.Store.Audit;
 
 namespace Credentials.Server.Admin;
 
@@ -15,19 +16,18 @@ internal enum StoreUse
     Creates,
 }
 
-/// <summary>Binds an admin command's handler: its settings, the store check, the audit scope, and failures mapped to exit codes.</summary>
+/// <summary>Binds an admin command's handler: its settings, the store check, its audit entry, and failures mapped to exit codes.</summary>
 internal sealed class Handlers(Func<ParseResult, string[]> settings)
 {
     public void Set(Command command, StoreUse store, Func<AdminContext, Task<int>> handler) =>
         command.SetAction(async (parse, _) =>
         {
-            var context = new AdminContext(parse, settings(parse));
+            var by = AuditEntry.Local(Environment.UserName is { Length: > 0 } user ? $"admin:{user}" : "admin", AuditedCommand(parse));
+            var context = new AdminContext(parse, settings(parse), by);
             if (store == StoreUse.Existing && context.MissingStore() is { } missing)
             {
                 return context.Print(missing, ServerExitCodes.NoStore);
             }
-            using var audit = Security.AuditTrail.Begin(Environment.UserName is { Length: > 0 } user ? $"admin:{user}" : "admin",
-                AuditedCommand(parse));
             try
             {
                 return await handler(context);

@@ -1,21 +1,26 @@
 using Credentials.Core.Committees;
 using Credentials.Core.Principals;
 using Credentials.Core.Validation;
+using Credentials.Server.Security;
 using Credentials.Store;
+using Credentials.Store.Audit;
 using Credentials.Store.Committees;
 using Credentials.Store.Principals;
 using Credentials.Store.Writing;
 
 namespace Credentials.Server.Admin;
 
-/// <summary>Creating and revoking principals; shared by the admin commands and first start.</summary>
-public sealed class PrincipalAdmin(StoreWriter writer)
+/// <summary>
+/// Creating and revoking principals; shared by the admin commands and first start. Each change is
+/// recorded against the <see cref="AuditEntry"/> it is given, and clears this process's token cache.
+/// </summary>
+public sealed class PrincipalAdmin(StoreWriter writer, TokenCache tokens)
 {
     /// <summary>The name of the authority principal made at first start.</summary>
     public const string FirstAuthority = "authority";
 
     /// <summary>Creates a principal and returns it with its token: the only time the token exists in clear.</summary>
-    public Task<(Principal Principal, string Token)> AddAsync(string name, Role role, string? committeeCode, string createdBy,
+    public Task<(Principal Principal, string Token)> AddAsync(string name, Role role, string? committeeCode, AuditEntry by,
         byte[]? certificateSha256 = null)
     {
         var violations = new Violations();
@@ -30,7 +35,7 @@ public sealed class PrincipalAdmin(StoreWriter writer)
         }
         violations.ThrowIfAny();
         var token = AccessToken.Generate();
-        return writer.ExecuteAsync(tx =>
+        return writer.ExecuteAsync(by, tx =>
         {
             if (PrincipalRepository.FindByName(tx.Connection, name, tx.Transaction) is not null)
             {
@@ -41,7 +46,7 @@ public sealed class PrincipalAdmin(StoreWriter writer)
                 throw new NotFoundException("committee", committeeCode);
             }
             var principal = PrincipalRepository.Insert(tx.Connection, tx.Transaction, name, role, committeeCode,
-                AccessToken.Hash(token), AccessToken.Hint(token), tx.Now, createdBy);
+                AccessToken.Hash(token), AccessToken.Hint(token), tx.Now, by.Principal);
             if (certificateSha256 is not null)
             {
                 PrincipalRepository.BindCertificate(tx.Connection, tx.Transaction, name, certificateSha256);
@@ -51,23 +56,33 @@ public sealed class PrincipalAdmin(StoreWriter writer)
         });
     }
 
-    /// <summary>Revokes a principal's token; it stops working on its next call.</summary>
-    public Task RevokeAsync(string name) =>
-        writer.ExecuteAsync(tx => PrincipalRepository.Revoke(tx.Connection, tx.Transaction, name, tx.Now)
+    /// <summary>
+    /// Revokes a principal's token: it stops working on its next call to this process, and within
+    /// <see cref="TokenCache.Lifetime"/> in a server running elsewhere on the store.
+    /// </summary>
+    public async Task RevokeAsync(string name, AuditEntry by)
+    {
+        await writer.ExecuteAsync(by, tx => PrincipalRepository.Revoke(tx.Connection, tx.Transaction, name, tx.Now)
             ? true
             : throw new NotFoundException("principal", name));
+        tokens.Clear();
+    }
 
     /// <summary>
     /// Binds a principal to the client certificate with this SHA-256, replacing an earlier binding
-    /// (null unbinds): from its next call its token works only over TLS with that certificate.
+    /// (null unbinds): from its next call its token works only over TLS with that certificate
+    /// (within <see cref="TokenCache.Lifetime"/> in a server running elsewhere on the store).
     /// </summary>
-    public Task BindCertificateAsync(string name, byte[]? certificateSha256) =>
-        writer.ExecuteAsync(tx => PrincipalRepository.BindCertificate(tx.Connection, tx.Transaction, name, certificateSha256)
+    public async Task BindCertificateAsync(string name, byte[]? certificateSha256, AuditEntry by)
+    {
+        await writer.ExecuteAsync(by, tx => PrincipalRepository.BindCertificate(tx.Connection, tx.Transaction, name, certificateSha256)
             ? true
             : throw new NotFoundException("principal", name));
+        tokens.Clear();
+    }
 
     /// <summary>On a store without an authority, creates the first one and returns its token; otherwise null.</summary>
-    public async Task<string?> EnsureAuthorityAsync(Database database)
+    public async Task<string?> EnsureAuthorityAsync(Database database, AuditEntry by)
     {
         using (var connection = database.OpenReader())
         {
@@ -76,7 +91,7 @@ public sealed class PrincipalAdmin(StoreWriter writer)
                 return null;
             }
         }
-        var (_, token) = await AddAsync(FirstAuthority, Role.Authority, null, "init");
+        var (_, token) = await AddAsync(FirstAuthority, Role.Authority, null, by);
         return token;
     }
 }

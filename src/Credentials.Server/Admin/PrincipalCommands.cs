@@ -37,7 +37,7 @@ internal static class PrincipalCommands
             RoleNames.TryParse(context.Get(role), out var parsed);
             var code = context.Get(committee) is { } text ? CommitteeCode.Normalize(text) : null;
             var fingerprint = context.Get(certificate) is { } cert ? ClientCertificates.ReadFingerprint(cert) : null;
-            var (principal, token) = await store.Get<PrincipalAdmin>().AddAsync(context.Get(name), parsed, code, "admin", fingerprint);
+            var (principal, token) = await store.Get<PrincipalAdmin>().AddAsync(context.Get(name), parsed, code, context.By, fingerprint);
             var scope = principal.CommitteeCode is null ? "" : $" for committee {principal.CommitteeCode}";
             var bound = fingerprint is null ? "" : $", bound to the client certificate SHA-256 {ClientCertificates.Hex(fingerprint)}";
             // Scripts read the token as the one line that is only a crd_ token.
@@ -70,7 +70,7 @@ internal static class PrincipalCommands
         var command = new Command("revoke", "Revoke a principal's token; it stops working on its next call.") { name };
         handlers.Set(command, StoreUse.Existing, context => context.WithStoreAsync(async store =>
         {
-            await store.Get<PrincipalAdmin>().RevokeAsync(context.Get(name));
+            await store.Get<PrincipalAdmin>().RevokeAsync(context.Get(name), context.By);
             return context.Print($"Revoked {context.Get(name)}.");
         }));
         return command;
@@ -87,7 +87,7 @@ internal static class PrincipalCommands
         handlers.Set(command, StoreUse.Existing, context => context.WithStoreAsync(async store =>
         {
             var fingerprint = ClientCertificates.ReadFingerprint(context.Get(certificate));
-            await store.Get<PrincipalAdmin>().BindCertificateAsync(context.Get(name), fingerprint);
+            await store.Get<PrincipalAdmin>().BindCertificateAsync(context.Get(name), fingerprint, context.By);
             return context.Print($"Bound {context.Get(name)} to the client certificate SHA-256 {ClientCertificates.Hex(fingerprint)}.");
         }));
         return command;
@@ -99,7 +99,7 @@ internal static class PrincipalCommands
         var command = new Command("unbind-certificate", "Remove a principal's client certificate binding.") { name };
         handlers.Set(command, StoreUse.Existing, context => context.WithStoreAsync(async store =>
         {
-            await store.Get<PrincipalAdmin>().BindCertificateAsync(context.Get(name), null);
+            await store.Get<PrincipalAdmin>().BindCertificateAsync(context.Get(name), null, context.By);
             return context.Print($"{context.Get(name)} is bound to no client certificate.");
         }));
         return command;

@@ -1,22 +1,22 @@
 using System.Globalization;
-using Credentials.Core.Principals;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
-using Credentials.Grpc.Server;
 using Credentials.Server.Common;
 using Credentials.Server.Security;
 using Credentials.Store;
 using Credentials.Store.Audit;
 using Credentials.V1;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Credentials.Server.Audit;
 
 /// <summary>credentials.v1.AuditService: the authority reads who wrote what, when and from where.</summary>
-public sealed class AuditService(Database database)
+public sealed class AuditService(Database database) : V1.AuditService.AuditServiceBase
 {
-    [Authorize(Role.Authority)]
-    public Task<ListAuditRecordsResponse> ListAuditRecords(ListAuditRecordsRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.Authority)]
+    public override Task<ListAuditRecordsResponse> ListAuditRecords(ListAuditRecordsRequest request, ServerCallContext context)
     {
         var violations = new Violations();
         var pageSize = Paging.PageSize(request.PageSize, violations);

@@ -3,12 +3,13 @@ using Credentials.Core.Envelopes;
 using Credentials.Core.Identity;
 using Credentials.Core.Integrity;
 using Credentials.Core.Policy;
-using Credentials.Core.Principals;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
 using Credentials.Server.Common;
 using Credentials.Server.Keys;
+using Credentials.Server.Security;
 using Credentials.Store;
+using Credentials.Store.Audit;
 using Credentials.Store.Certificates;
 using Credentials.Store.Committees;
 using Credentials.Store.Idempotency;
@@ -46,7 +47,7 @@ public sealed class CertificateIssuer(
     public sealed record Item(CertificateContent Content, string Subject);
 
     /// <summary>The request, as idempotency sees it.</summary>
-    public sealed record Request(Principal Caller, string Method, string RequestId, byte[] RequestHash, string CommitteeCode, IReadOnlyList<Item> Items, int ReviewedCount);
+    public sealed record Request(Caller Caller, AuditEntry Audit, string Method, string RequestId, byte[] RequestHash, string CommitteeCode, IReadOnlyList<Item> Items, int ReviewedCount);
 
     /// <summary>Issues every item or none; returns the certificate numbers in item order.</summary>
     public async Task<IReadOnlyList<string>> IssueAsync(Request request, CancellationToken cancellationToken)
@@ -78,7 +79,7 @@ public sealed class CertificateIssuer(
             var prepared = Prepare(committee, request.Items, holderDigests);
             try
             {
-                return await writer.ExecuteAsync(tx => Commit(tx, request, prepared), cancellationToken);
+                return await writer.ExecuteAsync(request.Audit, tx => Commit(tx, request, prepared), cancellationToken);
             }
             catch (SigningKeyChangedException) when (attempt == 0)
             {

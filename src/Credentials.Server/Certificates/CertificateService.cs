@@ -3,25 +3,26 @@ using Credentials.Core.Committees;
 using Credentials.Core.Principals;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
-using Credentials.Grpc.Server;
+using Credentials.Server.Audit;
 using Credentials.Server.Common;
-using Credentials.Server.Committees;
 using Credentials.Server.Security;
 using Credentials.Store;
 using Credentials.Store.Certificates;
 using Credentials.Store.Writing;
 using Credentials.V1;
-using CommitteeService = Credentials.Server.Committees.CommitteeService;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Credentials.Server.Certificates;
 
 /// <summary>credentials.v1.CertificateService: issuance inside the accredited scope, reading, revocation (撤销职称).</summary>
 public sealed class CertificateService(Database database, StoreWriter writer, CertificateIssuer issuer, TimeProvider time)
+    : V1.CertificateService.CertificateServiceBase
 {
     public const int MaxBatchItems = 1000;
 
-    [Authorize(Role.Authority, Role.Committee)]
-    public async Task<IssueCertificateResponse> IssueCertificate(IssueCertificateRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.Issuers)]
+    public override async Task<IssueCertificateResponse> IssueCertificate(IssueCertificateRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();
         var violations = new Violations();
@@ -30,15 +31,15 @@ public sealed class CertificateService(Database database, StoreWriter writer, Ce
         violations.AddIf("committee_code", CommitteeCode.Check(code));
         var content = IssuanceRules.Validate(request.Spec, "spec.", ChinaCalendar.Today(time), violations);
         violations.ThrowIfAny();
-        CommitteeService.EnsureOwnCommittee(caller, code);
+        CommitteeBinding.EnsureActsFor(caller, code);
 
-        var numbers = await issuer.IssueAsync(new CertificateIssuer.Request(caller, nameof(IssueCertificate), request.RequestId,
+        var numbers = await issuer.IssueAsync(new CertificateIssuer.Request(caller, context.Audit(), nameof(IssueCertificate), request.RequestId,
             RequestIds.Hash(request), code, [new CertificateIssuer.Item(content!, "spec")], 0), context.CancellationToken);
         return new IssueCertificateResponse { Certificate = Read(numbers[0]) };
     }
 
-    [Authorize(Role.Authority, Role.Committee)]
-    public async Task<BatchIssueCertificatesResponse> BatchIssueCertificates(BatchIssueCertificatesRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.Issuers)]
+    public override async Task<BatchIssueCertificatesResponse> BatchIssueCertificates(BatchIssueCertificatesRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();
         var violations = new Violations();
@@ -63,25 +64,25 @@ public sealed class CertificateService(Database database, StoreWriter writer, Ce
             }
         }
         violations.ThrowIfAny();
-        CommitteeService.EnsureOwnCommittee(caller, code);
+        CommitteeBinding.EnsureActsFor(caller, code);
 
-        var numbers = await issuer.IssueAsync(new CertificateIssuer.Request(caller, nameof(BatchIssueCertificates), request.RequestId,
+        var numbers = await issuer.IssueAsync(new CertificateIssuer.Request(caller, context.Audit(), nameof(BatchIssueCertificates), request.RequestId,
             RequestIds.Hash(request), code, items, request.ReviewedCount), context.CancellationToken);
         var response = new BatchIssueCertificatesResponse();
         response.Certificates.AddRange(ReadMany(numbers));
         return response;
     }
 
-    [Authorize(Role.Authority, Role.Platform, Role.Committee)]
-    public Task<GetCertificateResponse> GetCertificate(GetCertificateRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.RecordReaders)]
+    public override Task<GetCertificateResponse> GetCertificate(GetCertificateRequest request, ServerCallContext context)
     {
         var number = ParseNumber(request.Number, "number");
-        CommitteeService.EnsureOwnCommittee(context.RequireCaller(), number.CommitteeCode);
+        CommitteeBinding.EnsureActsFor(context.RequireCaller(), number.CommitteeCode);
         return Task.FromResult(new GetCertificateResponse { Certificate = Read(number.Number) });
     }
 
-    [Authorize(Role.Authority, Role.Platform, Role.Committee)]
-    public Task<ListCertificatesResponse> ListCertificates(ListCertificatesRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.RecordReaders)]
+    public override Task<ListCertificatesResponse> ListCertificates(ListCertificatesRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();
         var violations = new Violations();
@@ -108,7 +109,7 @@ public sealed class CertificateService(Database database, StoreWriter writer, Ce
             // A committee lists its own certificates only, whatever it asks for.
             if (code.Length > 0)
             {
-                CommitteeService.EnsureOwnCommittee(caller, code);
+                CommitteeBinding.EnsureActsFor(caller, code);
             }
             code = caller.CommitteeCode!;
         }
@@ -127,8 +128,8 @@ public sealed class CertificateService(Database database, StoreWriter writer, Ce
         return Task.FromResult(response);
     }
 
-    [Authorize(Role.Authority, Role.Committee)]
-    public async Task<RevokeCertificateResponse> RevokeCertificate(RevokeCertificateRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.Issuers)]
+    public override async Task<RevokeCertificateResponse> RevokeCertificate(RevokeCertificateRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();
         var violations = new Violations();
@@ -136,9 +137,9 @@ public sealed class CertificateService(Database database, StoreWriter writer, Ce
         violations.AddIf("number", error);
         var (revocation, effective) = CertificateRevocation.Validate(request.Revocation, ChinaCalendar.Today(time), "revocation.", violations);
         violations.ThrowIfAny();
-        CommitteeService.EnsureOwnCommittee(caller, number!.CommitteeCode);
+        CommitteeBinding.EnsureActsFor(caller, number!.CommitteeCode);
 
-        await writer.ExecuteAsync(tx => CertificateRevocation.Revoke(tx, number.Number, revocation, effective, caller.Name, "revocation.effective_date"), context.CancellationToken);
+        await writer.ExecuteAsync(context.Audit(), tx => CertificateRevocation.Revoke(tx, number.Number, revocation, effective, caller.Name, "revocation.effective_date"), context.CancellationToken);
         return new RevokeCertificateResponse { Certificate = Read(number.Number) };
     }
 

@@ -2,8 +2,7 @@ using Credentials.Core.Committees;
 using Credentials.Core.Principals;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
-using Credentials.Grpc;
-using Credentials.Grpc.Server;
+using Credentials.Server.Audit;
 using Credentials.Server.Common;
 using Credentials.Server.Security;
 using Credentials.Store;
@@ -11,15 +10,17 @@ using Credentials.Store.Committees;
 using Credentials.Store.Idempotency;
 using Credentials.Store.Writing;
 using Credentials.V1;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Committee = Credentials.Core.Committees.Committee;
 
 namespace Credentials.Server.Committees;
 
 /// <summary>credentials.v1.CommitteeService: accreditation (核准备案), suspension, restoration, withdrawal.</summary>
-public sealed class CommitteeService(Database database, StoreWriter writer, TimeProvider time)
+public sealed class CommitteeService(Database database, StoreWriter writer, TimeProvider time) : V1.CommitteeService.CommitteeServiceBase
 {
-    [Authorize(Role.Authority)]
-    public async Task<CreateCommitteeResponse> CreateCommittee(CreateCommitteeRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.Authority)]
+    public override async Task<CreateCommitteeResponse> CreateCommittee(CreateCommitteeRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();
         var violations = new Violations();
@@ -28,7 +29,7 @@ public sealed class CommitteeService(Database database, StoreWriter writer, Time
         violations.ThrowIfAny();
         var hash = RequestIds.Hash(request);
 
-        var code = await writer.ExecuteAsync(tx =>
+        var code = await writer.ExecuteAsync(context.Audit(), tx =>
         {
             var previous = IdempotencyRepository.Find(tx.Connection, caller.Name, nameof(CreateCommittee), request.RequestId, tx.Transaction);
             if (RequestIds.Replay(previous, hash, request.RequestId) is { } replayed)
@@ -39,26 +40,26 @@ public sealed class CommitteeService(Database database, StoreWriter writer, Time
             {
                 throw new AlreadyExistsException("COMMITTEE_EXISTS", $"Committee {committee.Code} exists already.");
             }
-            var created = Accredit(tx, committee, caller.Name);
+            var created = CommitteeAccreditation.Accredit(tx, committee, caller.Name);
             IdempotencyRepository.Insert(tx.Connection, tx.Transaction, caller.Name, nameof(CreateCommittee), request.RequestId, hash, created.Code, tx.Now);
             return created.Code;
         }, context.CancellationToken);
         return new CreateCommitteeResponse { Committee = CommitteeMapping.ToProto(Read(code)) };
     }
 
-    [Authorize(Role.Authority, Role.Platform, Role.Employer, Role.Committee)]
-    public Task<GetCommitteeResponse> GetCommittee(GetCommitteeRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.AnyPrincipal)]
+    public override Task<GetCommitteeResponse> GetCommittee(GetCommitteeRequest request, ServerCallContext context)
     {
         var code = CommitteeCode.Normalize(request.Code);
         var violations = new Violations();
         violations.AddIf("code", CommitteeCode.Check(code));
         violations.ThrowIfAny();
-        EnsureOwnCommittee(context.RequireCaller(), code);
+        CommitteeBinding.EnsureActsFor(context.RequireCaller(), code);
         return Task.FromResult(new GetCommitteeResponse { Committee = CommitteeMapping.ToProto(Read(code)) });
     }
 
-    [Authorize(Role.Authority, Role.Platform, Role.Employer, Role.Committee)]
-    public Task<ListCommitteesResponse> ListCommittees(ListCommitteesRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.AnyPrincipal)]
+    public override Task<ListCommitteesResponse> ListCommittees(ListCommitteesRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();
         var violations = new Violations();
@@ -95,16 +96,16 @@ public sealed class CommitteeService(Database database, StoreWriter writer, Time
         return Task.FromResult(response);
     }
 
-    [Authorize(Role.Authority)]
-    public async Task<SuspendCommitteeResponse> SuspendCommittee(SuspendCommitteeRequest request, ServerCallContext context) =>
+    [Authorize(Policy = Policies.Authority)]
+    public override async Task<SuspendCommitteeResponse> SuspendCommittee(SuspendCommitteeRequest request, ServerCallContext context) =>
         new() { Committee = await ChangeStateAsync(request.Code, CommitteeState.Suspended, request.Reason, request.DecisionDocument, request.EffectiveDate, context) };
 
-    [Authorize(Role.Authority)]
-    public async Task<RestoreCommitteeResponse> RestoreCommittee(RestoreCommitteeRequest request, ServerCallContext context) =>
+    [Authorize(Policy = Policies.Authority)]
+    public override async Task<RestoreCommitteeResponse> RestoreCommittee(RestoreCommitteeRequest request, ServerCallContext context) =>
         new() { Committee = await ChangeStateAsync(request.Code, CommitteeState.Active, request.Reason, request.DecisionDocument, request.EffectiveDate, context) };
 
-    [Authorize(Role.Authority)]
-    public async Task<WithdrawCommitteeAuthorityResponse> WithdrawCommitteeAuthority(WithdrawCommitteeAuthorityRequest request, ServerCallContext context) =>
+    [Authorize(Policy = Policies.Authority)]
+    public override async Task<WithdrawCommitteeAuthorityResponse> WithdrawCommitteeAuthority(WithdrawCommitteeAuthorityRequest request, ServerCallContext context) =>
         new() { Committee = await ChangeStateAsync(request.Code, CommitteeState.Withdrawn, request.Reason, request.DecisionDocument, request.EffectiveDate, context) };
 
     private async Task<V1.Committee> ChangeStateAsync(string rawCode, CommitteeState target, string rawReason, string rawDocument,
@@ -130,7 +131,7 @@ public sealed class CommitteeService(Database database, StoreWriter writer, Time
         }
         violations.ThrowIfAny();
 
-        await writer.ExecuteAsync(tx =>
+        await writer.ExecuteAsync(context.Audit(), tx =>
         {
             var committee = CommitteeRepository.Get(tx.Connection, code, tx.Transaction) ?? throw new NotFoundException("committee", code);
             CommitteeRules.CheckTransition(code, committee.State, target);
@@ -146,31 +147,9 @@ public sealed class CommitteeService(Database database, StoreWriter writer, Time
         return CommitteeMapping.ToProto(Read(code));
     }
 
-    /// <summary>Stores a new committee and its ledger event: for CreateCommittee and the seed command.</summary>
-    public static Committee Accredit(WriteTransaction tx, Committee committee, string actor)
-    {
-        var created = committee with { CreatedAt = tx.Now, UpdatedAt = tx.Now };
-        CommitteeRepository.Insert(tx.Connection, tx.Transaction, created);
-        tx.Ledger.Append(new LedgerEvent
-        {
-            CommitteeCode = created.Code,
-            CommitteeAccredited = new CommitteeAccredited { Committee = CommitteeMapping.ToProto(created) },
-        }, actor);
-        return created;
-    }
-
     private Committee Read(string code)
     {
         using var connection = database.OpenReader();
         return CommitteeRepository.Get(connection, code) ?? throw new NotFoundException("committee", code);
-    }
-
-    /// <summary>A committee principal acts for its own committee only.</summary>
-    internal static void EnsureOwnCommittee(Principal caller, string code)
-    {
-        if (caller.Role == Role.Committee && !string.Equals(caller.CommitteeCode, code, StringComparison.Ordinal))
-        {
-            throw new RpcException(StatusCode.PermissionDenied, $"A committee token may only act for its own committee ({caller.CommitteeCode}).");
-        }
     }
 }

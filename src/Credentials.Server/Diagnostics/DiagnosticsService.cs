@@ -1,31 +1,36 @@
-using Credentials.Core.Principals;
-using Credentials.Grpc;
-using Credentials.Grpc.Server;
 using Credentials.Server.Security;
 using Credentials.V1;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Credentials.Server.Diagnostics;
 
 /// <summary>credentials.v1.DiagnosticsService: the constant-reply endpoint and call statistics.</summary>
-/// <remarks>The server is looked up per call: it builds its services, this one among them.</remarks>
-public sealed class DiagnosticsService(IServiceProvider services)
+public sealed class DiagnosticsService(CallStatistics statistics) : V1.DiagnosticsService.DiagnosticsServiceBase
 {
     private static readonly Task<PingResponse> Pong = Task.FromResult(new PingResponse { Message = "pong" });
 
     [AllowAnonymous]
-    public Task<PingResponse> Ping(PingRequest request, ServerCallContext context) => Pong;
+    public override Task<PingResponse> Ping(PingRequest request, ServerCallContext context) => Pong;
 
-    [Authorize(Role.Authority, Role.Platform)]
-    public Task<GetCallStatisticsResponse> GetCallStatistics(GetCallStatisticsRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.Oversight)]
+    public override Task<GetCallStatisticsResponse> GetCallStatistics(GetCallStatisticsRequest request, ServerCallContext context)
     {
         var response = new GetCallStatisticsResponse();
-        foreach (var method in services.GetRequiredService<GrpcServer>().Methods.OrderBy(m => m.Path, StringComparer.Ordinal))
+        foreach (var (method, status, count) in statistics.Snapshot())
         {
-            foreach (var (status, count) in method.GetStatusCounts())
-            {
-                response.Counts.Add(new CallCount { Method = method.Path, Status = status.ToName(), Count = count });
-            }
+            response.Counts.Add(new CallCount { Method = method, Status = StatusName(status), Count = count });
         }
         return Task.FromResult(response);
     }
+
+    /// <summary>The canonical names (OK, INVALID_ARGUMENT, ...), by code, as every gRPC implementation prints them.</summary>
+    private static readonly string[] Names =
+    [
+        "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED",
+        "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+        "UNAUTHENTICATED",
+    ];
+
+    private static string StatusName(StatusCode status) => Names[(int)status];
 }

@@ -1,37 +1,49 @@
+using System.Globalization;
 using Credentials.Core.Validation;
-using Credentials.Grpc;
 using Credentials.Store;
+using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
+using Grpc.Core;
 using Microsoft.Data.Sqlite;
-using StatusCode = Credentials.Grpc.StatusCode;
+using Status = Google.Rpc.Status;
 
 namespace Credentials.Server.Errors;
 
 /// <summary>
-/// Domain and store exceptions as gRPC statuses with google.rpc details: BadRequest for invalid
-/// fields, ErrorInfo (UPPER_SNAKE reason) and PreconditionFailure for refused rules,
-/// ResourceInfo for missing things, BadRequest and ErrorInfo for positions past the end (OUT_OF_RANGE). Anything else stays UNKNOWN without its text.
+/// Domain and store exceptions as gRPC statuses with google.rpc details in grpc-status-details-bin
+/// (Grpc.StatusProto): BadRequest for invalid fields, ErrorInfo (UPPER_SNAKE reason) and
+/// PreconditionFailure for refused rules, ResourceInfo for missing things, BadRequest and ErrorInfo
+/// for positions past the end (OUT_OF_RANGE). Anything else is not mapped: the caller gets UNKNOWN
+/// without its text.
 /// </summary>
 public static class DomainErrors
 {
     public const string Domain = "credentials.v1";
 
+    private const string StoreUnavailable = "The store is unavailable; nothing was written. Retry later.";
+
     public static RpcException? Map(Exception exception) => exception switch
     {
-        InvalidRequestException e => RpcException.WithDetails(StatusCode.InvalidArgument, e.Message, BadRequest(e.Violations)),
-        RuleViolationException e => RpcException.WithDetails(StatusCode.FailedPrecondition, e.Message, Info(e.Reason, e.Metadata), Preconditions(e)),
-        NotFoundException e => RpcException.WithDetails(StatusCode.NotFound, e.Message,
-            new ResourceInfo { ResourceType = e.ResourceType, ResourceName = e.Name }),
-        AlreadyExistsException e => RpcException.WithDetails(StatusCode.AlreadyExists, e.Message, Info(e.Reason, null)),
-        OutOfRangeException e => RpcException.WithDetails(StatusCode.OutOfRange, e.Message,
+        InvalidRequestException e => WithDetails(Code.InvalidArgument, e.Message, BadRequest(e.Violations)),
+        RuleViolationException e => WithDetails(Code.FailedPrecondition, e.Message, Info(e.Reason, e.Metadata), Preconditions(e)),
+        NotFoundException e => WithDetails(Code.NotFound, e.Message, new ResourceInfo { ResourceType = e.ResourceType, ResourceName = e.Name }),
+        AlreadyExistsException e => WithDetails(Code.AlreadyExists, e.Message, Info(e.Reason, null)),
+        OutOfRangeException e => WithDetails(Code.OutOfRange, e.Message,
             BadRequest([new FieldViolation(e.Field, e.Message)]),
-            Info(e.Reason, new Dictionary<string, string> { ["limit"] = e.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture) })),
-        StoreUnavailableException => RpcException.WithDetails(StatusCode.Unavailable, "The store is unavailable; nothing was written. Retry later.",
-            Info("STORE_UNAVAILABLE", null)),
+            Info(e.Reason, new Dictionary<string, string> { ["limit"] = e.Limit.ToString(CultureInfo.InvariantCulture) })),
+        StoreUnavailableException => WithDetails(Code.Unavailable, StoreUnavailable, Info("STORE_UNAVAILABLE", null)),
         SqliteException e when StoreUnavailableException.IsUnavailable(e) =>
-            RpcException.WithDetails(StatusCode.Unavailable, "The store is unavailable; nothing was written. Retry later.", Info("STORE_UNAVAILABLE", null)),
+            WithDetails(Code.Unavailable, StoreUnavailable, Info("STORE_UNAVAILABLE", null)),
         _ => null,
     };
+
+    /// <summary>A status with its details, as an exception the gRPC server sends with grpc-status-details-bin.</summary>
+    public static RpcException WithDetails(Code code, string message, params Google.Protobuf.IMessage[] details)
+    {
+        var status = new Status { Code = (int)code, Message = message };
+        status.Details.AddRange(details.Select(Any.Pack));
+        return status.ToRpcException();
+    }
 
     public static BadRequest BadRequest(IEnumerable<FieldViolation> violations)
     {
@@ -40,7 +52,7 @@ public static class DomainErrors
         return request;
     }
 
-    private static ErrorInfo Info(string reason, IReadOnlyDictionary<string, string>? metadata)
+    public static ErrorInfo Info(string reason, IReadOnlyDictionary<string, string>? metadata)
     {
         var info = new ErrorInfo { Reason = reason, Domain = Domain };
         foreach (var (key, value) in metadata ?? new Dictionary<string, string>())

@@ -1,15 +1,12 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using Credentials.Grpc.Server;
-using Credentials.Server.Diagnostics;
 using Credentials.Server.Security;
-using Credentials.V1;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Credentials.Server.Hosting;
 
-/// <summary>Builds the web host: configuration, Kestrel (HTTP/2, optional TLS), the gRPC server and its services.</summary>
+/// <summary>Builds the web host: configuration, Kestrel (HTTP/2, optional TLS), Grpc.AspNetCore and its services.</summary>
 public static class ServerHost
 {
     public const string DefaultUrl = "http://127.0.0.1:50051";
@@ -57,10 +54,11 @@ public static class ServerHost
         var claim = Store.DataDirectoryLock.Acquire(options.DataDir, "start a server on it");
         builder.Services.AddSingleton(_ => claim);
         builder.Services.AddCredentialsServices(options, builder.Configuration);
+        builder.Services.AddCredentialsGrpc(options);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            KestrelDefaults.ConfigureForGrpc(kestrel);
+            GrpcHosting.ConfigureKestrel(kestrel);
             kestrel.ConfigureEndpointDefaults(endpoint =>
             {
                 endpoint.Protocols = HttpProtocols.Http2;
@@ -90,7 +88,7 @@ public static class ServerHost
         var app = builder.Build();
         // Resolved so that the container owns it and releases it when the host is disposed.
         app.Services.GetRequiredService<Store.DataDirectoryLock>();
-        app.UseGrpcServer();
+        app.UseCredentialsGrpc();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using Credentials.Server.Admin;
 using Credentials.Server.Keys;
 using Credentials.Store;
+using Credentials.Store.Audit;
 
 namespace Credentials.Server.Hosting;
 
@@ -13,12 +14,12 @@ public static class Startup
     /// </summary>
     public static async Task InitializeAsync(IServiceProvider services, TextWriter console)
     {
-        using var audit = Security.AuditTrail.Begin("init", "startup");
-        await services.GetRequiredService<KeyManagement>().EnsureKeyAsync("init");
+        var init = AuditEntry.Local("init", "startup");
+        await services.GetRequiredService<KeyManagement>().EnsureKeyAsync(init);
         // The checkpoint key is made next to the signing keys at first start, so its verifier key can be published before any sync.
         services.GetRequiredService<Ledger.LogKey>().EnsureCreated();
         var admin = services.GetRequiredService<PrincipalAdmin>();
-        var token = await admin.EnsureAuthorityAsync(services.GetRequiredService<Database>());
+        var token = await admin.EnsureAuthorityAsync(services.GetRequiredService<Database>(), init);
         if (token is not null)
         {
             // Straight to the console, never to the log: this is the only time the token exists in clear.

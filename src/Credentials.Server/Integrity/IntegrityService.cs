@@ -6,9 +6,8 @@ using Credentials.Core.Policy;
 using Credentials.Core.Principals;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
-using Credentials.Grpc.Server;
+using Credentials.Server.Audit;
 using Credentials.Server.Common;
-using Credentials.Server.Committees;
 using Credentials.Server.Security;
 using Credentials.Server.Verification;
 using Credentials.Store;
@@ -16,7 +15,8 @@ using Credentials.Store.Idempotency;
 using Credentials.Store.Integrity;
 using Credentials.Store.Writing;
 using Credentials.V1;
-using CommitteeService = Credentials.Server.Committees.CommitteeService;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Credentials.Server.Integrity;
 
@@ -25,10 +25,10 @@ namespace Credentials.Server.Integrity;
 /// active is computed on every read from the clock and the policy profile's period.
 /// </summary>
 public sealed class IntegrityService(Database database, StoreWriter writer, HolderDigests digests, PolicyProfile policy, TimeProvider time,
-    VerificationRateLimiter limiter)
+    VerificationRateLimiter limiter) : V1.IntegrityService.IntegrityServiceBase
 {
-    [Authorize(Role.Authority, Role.Committee)]
-    public async Task<RecordMisconductResponse> RecordMisconduct(RecordMisconductRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.Issuers)]
+    public override async Task<RecordMisconductResponse> RecordMisconduct(RecordMisconductRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();
         var violations = new Violations();
@@ -38,10 +38,10 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
         if (caller.Role == Role.Committee)
         {
             // A committee records subjects of its own reviews: the record names it, and it revokes only its own certificates.
-            CommitteeService.EnsureOwnCommittee(caller, content!.CommitteeCode.Length == 0 ? caller.CommitteeCode! : content.CommitteeCode);
+            CommitteeBinding.EnsureActsFor(caller, content!.CommitteeCode.Length == 0 ? caller.CommitteeCode! : content.CommitteeCode);
             foreach (var number in content.CertificateNumbers)
             {
-                CommitteeService.EnsureOwnCommittee(caller, CertificateNumber.Parse(number, out _)!.CommitteeCode);
+                CommitteeBinding.EnsureActsFor(caller, CertificateNumber.Parse(number, out _)!.CommitteeCode);
             }
             content = content with { CommitteeCode = caller.CommitteeCode! };
         }
@@ -55,7 +55,7 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
         }
         var digest = digests.Lookup(content!.Subject.DocumentType, content.Subject.DocumentNumber);
 
-        var id = await writer.ExecuteAsync(tx =>
+        var id = await writer.ExecuteAsync(context.Audit(), tx =>
         {
             var previous = IdempotencyRepository.Find(tx.Connection, caller.Name, nameof(RecordMisconduct), request.RequestId, tx.Transaction);
             if (RequestIds.Replay(previous, hash, request.RequestId) is { } replayed)
@@ -69,8 +69,8 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
         return new RecordMisconductResponse { Record = Read(id) };
     }
 
-    [Authorize(Role.Authority)]
-    public async Task<RescindMisconductResponse> RescindMisconduct(RescindMisconductRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.Authority)]
+    public override async Task<RescindMisconductResponse> RescindMisconduct(RescindMisconductRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();
         var violations = new Violations();
@@ -79,7 +79,7 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
         var (rescission, decided) = MisconductRules.ValidateRescission(request.Rescission, ChinaCalendar.Today(time), "rescission.", violations);
         violations.ThrowIfAny();
 
-        await writer.ExecuteAsync(tx =>
+        await writer.ExecuteAsync(context.Audit(), tx =>
         {
             MisconductRecorder.Rescind(tx, id, rescission, decided, caller.Name);
             return true;
@@ -87,8 +87,8 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
         return new RescindMisconductResponse { Record = Read(id) };
     }
 
-    [Authorize(Role.Authority, Role.Platform, Role.Committee, Role.Employer)]
-    public Task<GetIntegrityStatusResponse> GetIntegrityStatus(GetIntegrityStatusRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.AnyPrincipal)]
+    public override Task<GetIntegrityStatusResponse> GetIntegrityStatus(GetIntegrityStatusRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();
         // An employer could otherwise probe ID numbers here: it shares the verification limit.
@@ -115,8 +115,8 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
         return Task.FromResult(response);
     }
 
-    [Authorize(Role.Authority, Role.Platform, Role.Committee)]
-    public Task<ListMisconductResponse> ListMisconduct(ListMisconductRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.RecordReaders)]
+    public override Task<ListMisconductResponse> ListMisconduct(ListMisconductRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();
         var violations = new Violations();
@@ -140,7 +140,7 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
             // A committee lists its own committee's records only, whatever it asks for.
             if (code.Length > 0)
             {
-                CommitteeService.EnsureOwnCommittee(caller, code);
+                CommitteeBinding.EnsureActsFor(caller, code);
             }
             code = caller.CommitteeCode!;
         }

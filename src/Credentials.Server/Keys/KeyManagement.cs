@@ -1,6 +1,7 @@
 using Credentials.Core.Signing;
 using Credentials.Core.Validation;
 using Credentials.Store;
+using Credentials.Store.Audit;
 using Credentials.Store.Keys;
 using Credentials.Store.Writing;
 using Credentials.V1;
@@ -13,7 +14,7 @@ namespace Credentials.Server.Keys;
 public sealed class KeyManagement(Database database, StoreWriter writer, KeyFiles files, KeyRing ring, KeysOptions options)
 {
     /// <summary>Creates the first key on a store that has none; returns its id, or null when there was one.</summary>
-    public async Task<string?> EnsureKeyAsync(string actor)
+    public async Task<string?> EnsureKeyAsync(AuditEntry by)
     {
         using (var connection = database.OpenReader())
         {
@@ -22,11 +23,14 @@ public sealed class KeyManagement(Database database, StoreWriter writer, KeyFile
                 return null;
             }
         }
-        return await RotateAsync(null, actor);
+        return await RotateAsync(null, by);
     }
 
-    /// <summary>Adds a new active key; the previous one stops signing now and stays for verification.</summary>
-    public async Task<string> RotateAsync(string? algorithmName, string actor)
+    /// <summary>
+    /// Adds a new active key; the previous one stops signing now and stays for verification. The
+    /// change is recorded against <paramref name="by"/>, in the ledger and the audit trail.
+    /// </summary>
+    public async Task<string> RotateAsync(string? algorithmName, AuditEntry by)
     {
         var name = algorithmName ?? options.Algorithm;
         if (!SigningAlgorithmNames.TryParse(name, out var algorithm))
@@ -35,12 +39,12 @@ public sealed class KeyManagement(Database database, StoreWriter writer, KeyFile
         }
         using var key = SigningKey.Generate(algorithm);
         files.Save(key);
-        await writer.ExecuteAsync(tx =>
+        await writer.ExecuteAsync(by, tx =>
         {
             SigningKeyRepository.RetireActive(tx.Connection, tx.Transaction, tx.Now);
             var record = new SigningKeyRecord(key.KeyId, algorithm.ToName(), key.PublicKey.ExportSubjectPublicKeyInfo(), tx.Now, null, null, null);
             SigningKeyRepository.Insert(tx.Connection, tx.Transaction, record);
-            tx.Ledger.Append(new LedgerEvent { SigningKeyAdded = new SigningKeyAdded { Key = ToProto(record) } }, actor);
+            tx.Ledger.Append(new LedgerEvent { SigningKeyAdded = new SigningKeyAdded { Key = ToProto(record) } }, by.Principal);
             return true;
         });
         ring.Reload();
@@ -51,7 +55,7 @@ public sealed class KeyManagement(Database database, StoreWriter writer, KeyFile
     /// Marks a key compromised from <paramref name="at"/>: documents it signed from then on are invalid.
     /// An active key is replaced first, so issuing goes on with a fresh one.
     /// </summary>
-    public async Task CompromiseAsync(string keyId, DateTimeOffset at, string reason, string actor)
+    public async Task CompromiseAsync(string keyId, DateTimeOffset at, string reason, AuditEntry by)
     {
         var text = Text.Normalize(reason);
         var violations = new Violations();
@@ -64,15 +68,15 @@ public sealed class KeyManagement(Database database, StoreWriter writer, KeyFile
         var record = ring.FindRecord(keyId) ?? throw new NotFoundException("signing key", keyId);
         if (record.IsActive)
         {
-            await RotateAsync(record.Algorithm, actor);
+            await RotateAsync(record.Algorithm, by);
         }
-        await writer.ExecuteAsync(tx =>
+        await writer.ExecuteAsync(by, tx =>
         {
             SigningKeyRepository.MarkCompromised(tx.Connection, tx.Transaction, keyId, at, text);
             tx.Ledger.Append(new LedgerEvent
             {
                 SigningKeyCompromised = new SigningKeyCompromised { KeyId = keyId, CompromisedAt = Timestamp.FromDateTimeOffset(at), Reason = text },
-            }, actor);
+            }, by.Principal);
             return true;
         });
         ring.Reload();

@@ -3,17 +3,16 @@ using Credentials.Core.Committees;
 using Credentials.Core.Integrity;
 using Credentials.Core.Ledger;
 using Credentials.Core.Policy;
-using Credentials.Core.Principals;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
-using Credentials.Grpc;
-using Credentials.Grpc.Server;
 using Credentials.Server.Security;
 using Credentials.Store;
 using Credentials.Store.Ledger;
 using Credentials.Store.Statistics;
 using Credentials.V1;
 using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Credentials.Server.Ledger;
 
@@ -25,6 +24,7 @@ namespace Credentials.Server.Ledger;
 /// authority role, as do the statistics.
 /// </summary>
 public sealed class LedgerService(Database database, LogCheckpoints checkpoints, LogKey key, PolicyProfile policy, TimeProvider time)
+    : V1.LedgerService.LedgerServiceBase
 {
     public const int DefaultBatchSize = 500;
     public const int MaxBatchSize = 1000;
@@ -34,11 +34,11 @@ public sealed class LedgerService(Database database, LogCheckpoints checkpoints,
     private const string BeyondTreeSize = "BEYOND_TREE_SIZE";
 
     [AllowAnonymous]
-    public async Task<GetCheckpointResponse> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context) =>
+    public override async Task<GetCheckpointResponse> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context) =>
         new() { Checkpoint = ToProto(await checkpoints.CurrentAsync(context.CancellationToken)), VerifierKey = key.VerifierKey };
 
-    [Authorize(Role.Platform, Role.Authority)]
-    public async Task<GetInclusionProofResponse> GetInclusionProof(GetInclusionProofRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.Oversight)]
+    public override async Task<GetInclusionProofResponse> GetInclusionProof(GetInclusionProofRequest request, ServerCallContext context)
     {
         var violations = new Violations();
         if (request.TreeSize < 0)
@@ -107,7 +107,7 @@ public sealed class LedgerService(Database database, LogCheckpoints checkpoints,
     }
 
     [AllowAnonymous]
-    public Task<GetConsistencyProofResponse> GetConsistencyProof(GetConsistencyProofRequest request, ServerCallContext context)
+    public override Task<GetConsistencyProofResponse> GetConsistencyProof(GetConsistencyProofRequest request, ServerCallContext context)
     {
         var violations = new Violations();
         if (request.FirstTreeSize < 0)
@@ -132,8 +132,8 @@ public sealed class LedgerService(Database database, LogCheckpoints checkpoints,
         return Task.FromResult(response);
     }
 
-    [Authorize(Role.Platform, Role.Authority)]
-    public async Task StreamEvents(StreamEventsRequest request, IServerStreamWriter<StreamEventsResponse> responses, ServerCallContext context)
+    [Authorize(Policy = Policies.Oversight)]
+    public override async Task StreamEvents(StreamEventsRequest request, IServerStreamWriter<StreamEventsResponse> responses, ServerCallContext context)
     {
         var violations = new Violations();
         if (request.StartIndex < 0)
@@ -193,8 +193,8 @@ public sealed class LedgerService(Database database, LogCheckpoints checkpoints,
         await responses.WriteAsync(new StreamEventsResponse { NextIndex = end, Checkpoint = ToProto(checkpoint) }, context.CancellationToken);
     }
 
-    [Authorize(Role.Platform, Role.Authority)]
-    public Task<GetStatisticsResponse> GetStatistics(GetStatisticsRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.Oversight)]
+    public override Task<GetStatisticsResponse> GetStatistics(GetStatisticsRequest request, ServerCallContext context)
     {
         var violations = new Violations();
         CheckYear(request.ReviewYear, "review_year", violations);

@@ -52,7 +52,8 @@ public sealed class LogCheckpoints(Database database, StoreWriter writer, LogKey
             {
                 checkpoint = Sign(treeSize, verifierKey);
                 var issued = checkpoint;
-                await writer.ExecuteBookkeepingAsync(tx =>
+                // Bookkeeping, not the caller's write: no audit record, whoever's call caused it.
+                await writer.ExecuteAsync(null, tx =>
                 {
                     CheckpointRepository.Insert(tx.Connection, tx.Transaction, issued);
                     return true;

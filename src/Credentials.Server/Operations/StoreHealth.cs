@@ -1,28 +1,24 @@
-using Credentials.Grpc.Health;
 using Credentials.Store;
 using Credentials.Store.Writing;
 using Dapper;
-using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace Credentials.Server.Operations;
 
 /// <summary>
-/// Ties grpc.health.v1 to the store: every service turns NOT_SERVING as soon as a group commit
-/// fails (disk full, read-only, I/O error) or a probe finds the store unusable, and SERVING again
-/// after the next write or probe that succeeds. Load balancers then send traffic elsewhere while
-/// writes would only get UNAVAILABLE.
+/// Whether the store is usable: false as soon as a group commit fails (disk full, read-only, I/O
+/// error) or a probe finds the store unusable, true again after the next write or probe that
+/// succeeds. <see cref="StoreHealthCheck"/> reports it to ASP.NET Core's health checks, which drive
+/// grpc.health.v1; <see cref="Changed"/> lets Watch hear of it at once.
 /// </summary>
 public sealed class StoreHealth
 {
-    private readonly HealthService _health;
     private readonly StoreWriter _writer;
     private readonly Database _database;
     private readonly ILogger<StoreHealth> _logger;
     private int _usable = 1;
 
-    public StoreHealth(HealthService health, StoreWriter writer, Database database, ILogger<StoreHealth> logger)
+    public StoreHealth(StoreWriter writer, Database database, ILogger<StoreHealth> logger)
     {
-        _health = health;
         _writer = writer;
         _database = database;
         _logger = logger;
@@ -31,6 +27,9 @@ public sealed class StoreHealth
 
     /// <summary>Whether the last write or probe found the store usable.</summary>
     public bool IsUsable => Volatile.Read(ref _usable) == 1;
+
+    /// <summary>Raised when <see cref="IsUsable"/> changes, on the thread that saw the change (the writer's, for a failed commit).</summary>
+    public event Action? Changed;
 
     /// <summary>
     /// Reads the schema version and makes a write that needs fresh pages (rolled back), then
@@ -71,6 +70,6 @@ public sealed class StoreHealth
         {
             _logger.LogError("The store is unusable: NOT_SERVING until a write or probe succeeds");
         }
-        _health.SetAllStatuses(usable ? ServingStatus.Serving : ServingStatus.NotServing);
+        Changed?.Invoke();
     }
 }

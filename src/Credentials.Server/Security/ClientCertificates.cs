@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Credentials.Core.Validation;
+using Microsoft.AspNetCore.Authentication.Certificate;
 
 namespace Credentials.Server.Security;
 
@@ -81,7 +82,28 @@ public static class ClientCertificates
         return chain.Build(certificate);
     }
 
-    /// <summary>Kestrel's validation callback for the CA bundle at <paramref name="caPath"/>.</summary>
+    /// <summary>
+    /// The certificate authentication handler for mutual TLS: a client certificate is accepted when it
+    /// chains to <paramref name="roots"/> only (the system store is not consulted), is valid now and is
+    /// meant for client authentication. Validity is judged on the wall clock, like the TLS handshake
+    /// that let the certificate in: it is the peer's clock too, not a rule of the service. The token
+    /// handler consults this scheme for principals bound to a certificate; it never signs anyone in alone.
+    /// </summary>
+    public static void Configure(CertificateAuthenticationOptions options, X509Certificate2Collection roots)
+    {
+        options.AllowedCertificateTypes = CertificateTypes.Chained;
+        options.ChainTrustValidationMode = X509ChainTrustMode.CustomRootTrust;
+        options.CustomTrustStore.AddRange(roots);
+        options.RevocationMode = X509RevocationMode.NoCheck;
+        options.ValidateCertificateUse = true;
+        options.ValidateValidityPeriod = true;
+        options.TimeProvider = TimeProvider.System;
+    }
+
+    /// <summary>
+    /// Kestrel's validation callback for the CA bundle at <paramref name="caPath"/>: a certificate of
+    /// another CA fails the handshake, before any request.
+    /// </summary>
     public static Func<X509Certificate2, X509Chain?, SslPolicyErrors, bool> Validator(string caPath)
     {
         var roots = LoadBundle(caPath);

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Credentials.Grpc;
+using Grpc.Core;
 
 namespace Credentials.Server.Verification;
 

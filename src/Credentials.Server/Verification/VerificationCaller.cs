@@ -1,6 +1,6 @@
 using Credentials.Core.Principals;
-using Credentials.Grpc.Server;
 using Credentials.Server.Security;
+using Grpc.Core;
 
 namespace Credentials.Server.Verification;
 
@@ -13,11 +13,11 @@ public sealed record VerificationCaller(string Principal, string Role, string Cl
     public static VerificationCaller Of(ServerCallContext context, string? correlationId = null)
     {
         var caller = context.Caller();
-        var requestId = RequestIdFilter.Of(context);
+        var requestId = context.RequestId();
         return new VerificationCaller(
             caller?.Name ?? "",
             caller?.Role.ToName() ?? AnonymousRole,
-            context.RemoteAddress?.ToString() ?? "unknown",
+            context.ClientAddress(),
             correlationId is null ? requestId : $"{requestId}#{correlationId}");
     }
 }

@@ -73,11 +73,7 @@ public sealed class VerificationLog : IHostedService, IAsyncDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // Not on any call's flow: the writer's audit source must see no caller for these units.
-        using (ExecutionContext.SuppressFlow())
-        {
-            _loop = Task.Run(RunAsync, CancellationToken.None);
-        }
+        _loop = Task.Run(RunAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
 
@@ -128,7 +124,8 @@ public sealed class VerificationLog : IHostedService, IAsyncDisposable
                 try
                 {
                     var entries = batch.ToArray();
-                    await _writer.ExecuteAsync(tx =>
+                    // The log itself, not a caller's write: no audit record.
+                    await _writer.ExecuteAsync(null, tx =>
                     {
                         VerificationLogRepository.InsertMany(tx.Connection, tx.Transaction, entries);
                         return entries.Length;

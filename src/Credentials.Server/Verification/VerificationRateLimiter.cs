@@ -1,12 +1,10 @@
 using System.Threading.RateLimiting;
 using Credentials.Core.Principals;
-using Credentials.Grpc;
-using Credentials.Grpc.Server;
 using Credentials.Server.Errors;
 using Credentials.Server.Security;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
-using StatusCode = Credentials.Grpc.StatusCode;
+using Grpc.Core;
 
 namespace Credentials.Server.Verification;
 
@@ -37,7 +35,7 @@ public sealed class VerificationRateLimiter : IDisposable
         var caller = context.Caller();
         var (limiter, key) = caller?.Role switch
         {
-            null => (_anonymous, context.RemoteAddress?.ToString() ?? "unknown"),
+            null => (_anonymous, context.ClientAddress()),
             Role.Employer => (_employer, caller.Name),
             Role.Committee => (_committee, caller.Name),
             _ => (null, ""),
@@ -53,7 +51,7 @@ public sealed class VerificationRateLimiter : IDisposable
         }
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        throw RpcException.WithDetails(StatusCode.ResourceExhausted,
+        throw DomainErrors.WithDetails(Code.ResourceExhausted,
             $"Too many verifications from this {(caller is null ? "address" : "principal")}; retry in {seconds} s.",
             new ErrorInfo { Reason = Reason, Domain = DomainErrors.Domain },
             new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(seconds)) });

@@ -1,9 +1,6 @@
 using System.Globalization;
 using Credentials.Core.Certificates;
-using Credentials.Core.Principals;
 using Credentials.Core.Validation;
-using Credentials.Grpc;
-using Credentials.Grpc.Server;
 using Credentials.Server.Common;
 using Credentials.Server.Errors;
 using Credentials.Server.Keys;
@@ -13,7 +10,9 @@ using Credentials.Store.Verification;
 using Credentials.V1;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
-using StatusCode = Credentials.Grpc.StatusCode;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using StatusCode = Grpc.Core.StatusCode;
 
 namespace Credentials.Server.Verification;
 
@@ -31,13 +30,13 @@ public sealed class VerificationService(
     VerificationRateLimiter limiter,
     Database database,
     TimeProvider time,
-    ILogger<VerificationService> logger)
+    ILogger<VerificationService> logger) : V1.VerificationService.VerificationServiceBase
 {
     /// <summary>Verifications of one VerifyStream call in flight at once (read and not yet answered).</summary>
     public const int MaxInFlight = 64;
 
     [AllowAnonymous]
-    public async Task<VerifyCertificateResponse> VerifyCertificate(VerifyCertificateRequest request, ServerCallContext context)
+    public override async Task<VerifyCertificateResponse> VerifyCertificate(VerifyCertificateRequest request, ServerCallContext context)
     {
         limiter.Acquire(context);
         var (number, response) = certificates.Verify(request);
@@ -46,7 +45,7 @@ public sealed class VerificationService(
     }
 
     [AllowAnonymous]
-    public async Task<VerifyEnvelopeResponse> VerifyEnvelope(VerifyEnvelopeRequest request, ServerCallContext context)
+    public override async Task<VerifyEnvelopeResponse> VerifyEnvelope(VerifyEnvelopeRequest request, ServerCallContext context)
     {
         limiter.Acquire(context);
         var (number, response) = envelopes.Verify(request);
@@ -54,20 +53,20 @@ public sealed class VerificationService(
         return response;
     }
 
-    [Authorize(Role.Employer, Role.Authority, Role.Platform)]
-    public Task VerifyStream(IAsyncStreamReader<VerifyStreamRequest> requests, IServerStreamWriter<VerifyStreamResponse> responses, ServerCallContext context) =>
+    [Authorize(Policy = Policies.Verifiers)]
+    public override Task VerifyStream(IAsyncStreamReader<VerifyStreamRequest> requests, IServerStreamWriter<VerifyStreamResponse> responses, ServerCallContext context) =>
         BoundedPump.RunAsync(requests, responses, request => VerifyItemAsync(request, context), MaxInFlight, context.CancellationToken);
 
     [AllowAnonymous]
-    public Task<ListSigningKeysResponse> ListSigningKeys(ListSigningKeysRequest request, ServerCallContext context)
+    public override Task<ListSigningKeysResponse> ListSigningKeys(ListSigningKeysRequest request, ServerCallContext context)
     {
         var response = new ListSigningKeysResponse();
         response.Keys.AddRange(keys.Records.Select(KeyManagement.ToProto));
         return Task.FromResult(response);
     }
 
-    [Authorize(Role.Authority, Role.Platform)]
-    public Task<ListVerificationsResponse> ListVerifications(ListVerificationsRequest request, ServerCallContext context)
+    [Authorize(Policy = Policies.Oversight)]
+    public override Task<ListVerificationsResponse> ListVerifications(ListVerificationsRequest request, ServerCallContext context)
     {
         var violations = new Violations();
         var pageSize = Paging.PageSize(request.PageSize, violations);
@@ -145,7 +144,7 @@ public sealed class VerificationService(
             return new VerificationError { Code = (int)StatusCode.Internal, Message = "internal error" };
         }
         var error = new VerificationError { Code = (int)rpc.StatusCode, Message = rpc.Status.Detail };
-        if (rpc.GetDetail<BadRequest>() is { } badRequest)
+        if (rpc.GetRpcStatus()?.GetDetail<BadRequest>() is { } badRequest)
         {
             error.Fields.AddRange(badRequest.FieldViolations.Select(v => v.Field));
         }

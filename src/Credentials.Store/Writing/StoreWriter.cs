@@ -50,13 +50,6 @@ public sealed class StoreWriter : IAsyncDisposable
         (Interlocked.Read(ref _groups), Interlocked.Read(ref _units), TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks)));
 
     /// <summary>
-    /// Who is writing, read on the caller's flow when a write is queued (the current call, or an
-    /// admin command). Each unit that has one gets an audit record in its own savepoint: the record
-    /// exists exactly when the write does.
-    /// </summary>
-    public Func<AuditEntry?>? AuditSource { get; set; }
-
-    /// <summary>
     /// Raised on the writer thread after each group, before its callers hear of it: true when it
     /// committed, false when the store refused it.
     /// </summary>
@@ -67,16 +60,14 @@ public sealed class StoreWriter : IAsyncDisposable
     /// group is on disk. Exceptions thrown by the work come back as they are (nothing of it is
     /// written); a failure of the store itself comes back as <see cref="StoreUnavailableException"/>.
     /// </summary>
-    public Task<T> ExecuteAsync<T>(Func<WriteTransaction, T> work, CancellationToken cancellationToken = default) =>
-        EnqueueAsync(new WorkItem<T>(work, AuditSource?.Invoke()), cancellationToken);
-
-    /// <summary>
-    /// As <see cref="ExecuteAsync{T}"/>, for the service's own bookkeeping that changes no state and appends no
-    /// ledger event (a signed checkpoint kept for later comparison): it gets no audit record, whoever's call
-    /// caused it, because the caller did not ask for a write.
-    /// </summary>
-    public Task<T> ExecuteBookkeepingAsync<T>(Func<WriteTransaction, T> work, CancellationToken cancellationToken = default) =>
-        EnqueueAsync(new WorkItem<T>(work, null), cancellationToken);
+    /// <param name="audit">
+    /// Who is writing: the caller of a call, an admin command, start-up. The unit gets an audit
+    /// record in its own savepoint, so the record exists exactly when the write does. Null for
+    /// the service's own bookkeeping that no caller asked for (the access log, a signed
+    /// checkpoint kept for later comparison, the health probe) and for tools that load data.
+    /// </param>
+    public Task<T> ExecuteAsync<T>(AuditEntry? audit, Func<WriteTransaction, T> work, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(new WorkItem<T>(work, audit), cancellationToken);
 
     /// <summary>The size of the probe's scratch row: enough to need fresh pages (16 of 4 KiB).</summary>
     public const int ProbeBytes = 64 * 1024;
@@ -87,7 +78,7 @@ public sealed class StoreWriter : IAsyncDisposable
     /// <see cref="StoreUnavailableException"/> when the disk is full, the file read-only or failing.
     /// </summary>
     public Task ProbeAsync(CancellationToken cancellationToken = default) =>
-        ExecuteAsync(tx =>
+        ExecuteAsync(null, tx =>
         {
             // The database may not grow past max_page_count, nor its file system past its free space.
             var pageSize = tx.Connection.ExecuteScalar<long>("PRAGMA page_size", transaction: tx.Transaction);

@@ -141,7 +141,7 @@ public sealed class TlsTests : IAsyncLifetime
 
     /// <summary>A platform principal bound to the client certificate, as <c>principals add --certificate</c> makes it.</summary>
     private async Task<string> AddBoundPlatformAsync() =>
-        (await _server.Services.GetRequiredService<PrincipalAdmin>().AddAsync("hr-office", Role.Platform, null, "test",
+        (await _server.Services.GetRequiredService<PrincipalAdmin>().AddAsync("hr-office", Role.Platform, null, Credentials.Store.Audit.AuditEntry.Local("test", "test"),
             SHA256.HashData(_clientCertificate.RawData))).Token;
 
     private Task<CliRun> ListAsync(string token, params string[] more) =>

@@ -5,6 +5,7 @@ using Credentials.Core.Time;
 using Credentials.Server.Keys;
 using Credentials.Store;
 using Credentials.V1;
+using Credentials.Store.Audit;
 using Dapper;
 using Google.Protobuf;
 using Google.Rpc;
@@ -316,7 +317,7 @@ public sealed class CertificateServiceTests : IAsyncLifetime
         var before = (await IssueAsync(Issue("r1", person: 1))).Certificate;
         var keys = _server.Services.GetRequiredService<KeyManagement>();
 
-        var newKey = await keys.RotateAsync("ECDSA-P256-SHA256", "test");
+        var newKey = await keys.RotateAsync("ECDSA-P256-SHA256", AuditEntry.Local("test", "test"));
         var after = (await IssueAsync(Issue("r2", person: 2))).Certificate;
 
         var ring = _server.Services.GetRequiredService<KeyRing>();

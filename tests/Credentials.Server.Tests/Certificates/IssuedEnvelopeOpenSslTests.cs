@@ -3,6 +3,7 @@ using Credentials.Core.Principals;
 using Credentials.Server.Keys;
 using Credentials.Testing;
 using Credentials.V1;
+using Credentials.Store.Audit;
 using Microsoft.Extensions.DependencyInjection;
 using static Credentials.Server.Tests.Certificates.CertificateFixtures;
 
@@ -32,7 +33,7 @@ public sealed class IssuedEnvelopeOpenSslTests : IAsyncLifetime
     [InlineData("Ed25519")]
     public async Task IssueCertificate_Envelope_VerifiesWithOpenSsl(string algorithm)
     {
-        var keyId = await _server.Services.GetRequiredService<KeyManagement>().RotateAsync(algorithm, "test");
+        var keyId = await _server.Services.GetRequiredService<KeyManagement>().RotateAsync(algorithm, AuditEntry.Local("test", "test"));
         var token = await _server.AddPrincipalAsync("dl-s01", Role.Committee, "DL-S01");
 
         var certificate = (await _server.Certificates(token).IssueCertificateAsync(Issue("r1"))).Certificate;

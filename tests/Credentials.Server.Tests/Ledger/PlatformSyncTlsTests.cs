@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Credentials.Core.Principals;
 using Credentials.Server.Admin;
+using Credentials.Store.Audit;
 using Credentials.Sync;
 using Credentials.Testing;
 using Microsoft.Data.Sqlite;
@@ -33,7 +34,7 @@ public sealed class PlatformSyncTlsTests : IAsyncLifetime
         _server = await TestServer.StartAsync(null, "--urls", "https://127.0.0.1:0",
             $"--Tls:CertificatePath={serverCertificate}", $"--Tls:KeyPath={serverKey}", $"--Tls:ClientCaPath={_caPath}");
         await _server.SeedDalianCommitteesAsync();
-        (_, _token) = await _server.Services.GetRequiredService<PrincipalAdmin>().AddAsync("platform", Role.Platform, null, "test",
+        (_, _token) = await _server.Services.GetRequiredService<PrincipalAdmin>().AddAsync("platform", Role.Platform, null, AuditEntry.Local("test", "test"),
             SHA256.HashData(_platformCertificate.RawData));
     }
 

@@ -1,6 +1,7 @@
 using Credentials.Core.Principals;
 using Credentials.Server.Admin;
 using Credentials.V1;
+using Credentials.Store.Audit;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -49,7 +50,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
         var token = await _server.AddPrincipalAsync("hr-office", Role.Employer);
         await ListAsync(token);
 
-        await _server.Services.GetRequiredService<PrincipalAdmin>().RevokeAsync("hr-office");
+        await _server.Services.GetRequiredService<PrincipalAdmin>().RevokeAsync("hr-office", AuditEntry.Local("test", "test"));
         var error = await Assert.ThrowsAsync<RpcException>(() => ListAsync(token));
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);

@@ -4,6 +4,7 @@ using Credentials.Server.Admin;
 using Credentials.Server.Security;
 using Credentials.Testing;
 using Credentials.V1;
+using Credentials.Store.Audit;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -62,7 +63,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
     }
 
     private async Task<string> AddBoundEmployerAsync() =>
-        (await _server.Services.GetRequiredService<PrincipalAdmin>().AddAsync("hr-office", Role.Employer, null, "test",
+        (await _server.Services.GetRequiredService<PrincipalAdmin>().AddAsync("hr-office", Role.Employer, null, AuditEntry.Local("test", "test"),
             ClientCertificates.Fingerprint(_employerCertificate))).Token;
 
     [Fact]
@@ -107,6 +108,22 @@ public sealed class MutualTlsTests : IAsyncLifetime
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
     }
 
+    // The CA's server certificate chains to the bundle, so the handshake takes it; the certificate
+    // authentication handler refuses it for client authentication (no clientAuth EKU), so a principal
+    // bound to it cannot use it.
+    [Fact]
+    public async Task Call_BoundTokenWithATrustedCertificateNotForClients_IsUnauthenticated()
+    {
+        using var serverCertificate = _pki.IssueServer();
+        var token = (await _server.Services.GetRequiredService<PrincipalAdmin>().AddAsync("hr-office", Role.Employer, null,
+            AuditEntry.Local("test", "test"), ClientCertificates.Fingerprint(serverCertificate))).Token;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => ListAsync(token, serverCertificate));
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Contains("bound to a client certificate", error.Status.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Call_UnboundTokenWithOrWithoutCertificate_IsAccepted()
     {
@@ -129,8 +146,9 @@ public sealed class MutualTlsTests : IAsyncLifetime
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
     }
 
+    // The admin command is another process's write: the server's token cache sees it once its entry expires.
     [Fact]
-    public async Task BindCertificateCommand_WhileServing_TakesEffectOnTheNextCall()
+    public async Task BindCertificateCommand_WhileServing_TakesEffectWithinTheTokenCacheLifetime()
     {
         var token = await _server.AddPrincipalAsync("hr-office", Role.Employer);
         await ListAsync(token, null);
@@ -138,6 +156,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
 
         var code = await AdminCommands.RunAsync(["principals", "bind-certificate", "hr-office", _employerCertificatePath, "--data-dir", _server.DataDir],
             output, output);
+        _server.Time.Advance(TokenCache.Lifetime);
         var refused = await Assert.ThrowsAsync<RpcException>(() => ListAsync(token, null));
         var accepted = await ListAsync(token, _employerCertificate);
 
@@ -157,6 +176,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
         var bindByFingerprint = await AdminCommands.RunAsync(["principals", "bind-certificate", "hr-office", fingerprint, "--data-dir", _server.DataDir], output, output);
         var stillBound = await Assert.ThrowsAsync<RpcException>(() => ListAsync(token, null));
         var unbind = await AdminCommands.RunAsync(["principals", "unbind-certificate", "hr-office", "--data-dir", _server.DataDir], output, output);
+        _server.Time.Advance(TokenCache.Lifetime);
         var accepted = await ListAsync(token, null);
 
         Assert.Equal(0, bindByFingerprint);

@@ -5,6 +5,7 @@ using Credentials.Core.Signing;
 using Credentials.Server.Keys;
 using Credentials.Server.Tests.Integrity;
 using Credentials.V1;
+using Credentials.Store.Audit;
 using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
@@ -103,7 +104,7 @@ public sealed class VerifyEnvelopeTests : SeededServerTest
     {
         var issued = await Server.IssueAsync(1, Committee);
         var keyId = issued.Envelope.Signatures[0].Keyid;
-        await Server.Services.GetRequiredService<KeyManagement>().CompromiseAsync(keyId, issued.IssueTime.ToDateTimeOffset().AddHours(-1), "私钥泄露", "admin");
+        await Server.Services.GetRequiredService<KeyManagement>().CompromiseAsync(keyId, issued.IssueTime.ToDateTimeOffset().AddHours(-1), "私钥泄露", AuditEntry.Local("test", "test"));
 
         var response = await Server.VerifyEnvelopeAsync(issued.Envelope);
 
@@ -117,7 +118,7 @@ public sealed class VerifyEnvelopeTests : SeededServerTest
     {
         var issued = await Server.IssueAsync(1, Committee);
         Server.Time.Advance(TimeSpan.FromDays(1));
-        await Server.Services.GetRequiredService<KeyManagement>().CompromiseAsync(issued.Envelope.Signatures[0].Keyid, Server.Time.GetUtcNow(), "私钥泄露", "admin");
+        await Server.Services.GetRequiredService<KeyManagement>().CompromiseAsync(issued.Envelope.Signatures[0].Keyid, Server.Time.GetUtcNow(), "私钥泄露", AuditEntry.Local("test", "test"));
 
         var response = await Server.VerifyEnvelopeAsync(issued.Envelope);
 
@@ -221,9 +222,9 @@ public sealed class VerifyEnvelopeTests : SeededServerTest
         var management = Server.Services.GetRequiredService<KeyManagement>();
         var first = (await Server.IssueAsync(1, Committee)).Envelope.Signatures[0].Keyid;
         Server.Time.Advance(TimeSpan.FromHours(1));
-        var second = await management.RotateAsync("Ed25519", "admin");
+        var second = await management.RotateAsync("Ed25519", AuditEntry.Local("test", "test"));
         Server.Time.Advance(TimeSpan.FromHours(1));
-        await management.CompromiseAsync(first, Server.Time.GetUtcNow(), "私钥泄露", "admin");
+        await management.CompromiseAsync(first, Server.Time.GetUtcNow(), "私钥泄露", AuditEntry.Local("test", "test"));
 
         var keys = (await Server.Verification().ListSigningKeysAsync(new ListSigningKeysRequest())).Keys;
 

@@ -14,7 +14,7 @@ public class LedgerWriterTests
     {
         await using var store = new StoreFixture();
 
-        await store.Writer.ExecuteAsync(tx => tx.Ledger.Append(new LedgerEvent { CommitteeCode = "DL-S01", ReviewYear = 2024,
+        await store.Writer.ExecuteAsync(null, tx => tx.Ledger.Append(new LedgerEvent { CommitteeCode = "DL-S01", ReviewYear = 2024,
             CommitteeStateChanged = new CommitteeStateChanged { Code = "DL-S01" } }, "authority"));
 
         using var connection = store.Database.OpenReader();
@@ -37,7 +37,7 @@ public class LedgerWriterTests
         for (var i = 0; i < count; i += 50)
         {
             var batch = Math.Min(50, count - i);
-            await Task.WhenAll(Enumerable.Range(i, batch).Select(n => store.Writer.ExecuteAsync(tx =>
+            await Task.WhenAll(Enumerable.Range(i, batch).Select(n => store.Writer.ExecuteAsync(null, tx =>
                 tx.Ledger.Append(new LedgerEvent { CommitteeStateChanged = new CommitteeStateChanged { Code = $"C-{n}" } }, "test"))));
         }
 
@@ -63,7 +63,7 @@ public class LedgerWriterTests
         {
             try
             {
-                return await store.Writer.ExecuteAsync(tx =>
+                return await store.Writer.ExecuteAsync(null, tx =>
                 {
                     tx.Ledger.Append(new LedgerEvent { CommitteeStateChanged = new CommitteeStateChanged { Code = $"C-{n}" } }, "test");
                     tx.Ledger.Append(new LedgerEvent { CommitteeStateChanged = new CommitteeStateChanged { Code = $"D-{n}" } }, "test");
@@ -90,7 +90,7 @@ public class LedgerWriterTests
         for (var n = 0; n < 20; n++)
         {
             var writer = n % 4 == 3 ? other : store.Writer;
-            await writer.ExecuteAsync(tx => tx.Ledger.Append(new LedgerEvent { CommitteeStateChanged = new CommitteeStateChanged { Code = $"C-{n}" } }, "test"));
+            await writer.ExecuteAsync(null, tx => tx.Ledger.Append(new LedgerEvent { CommitteeStateChanged = new CommitteeStateChanged { Code = $"C-{n}" } }, "test"));
         }
 
         AssertTreeMatchesEvents(store, 20);

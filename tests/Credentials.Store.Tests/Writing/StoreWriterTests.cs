@@ -13,7 +13,7 @@ public class StoreWriterTests
         await using var store = new StoreFixture();
 
         var sequences = await Task.WhenAll(Enumerable.Range(0, 500).Select(i =>
-            Task.Run(() => store.Writer.ExecuteAsync(tx => tx.Ledger.Append(Event($"C-{i}"), "test")))));
+            Task.Run(() => store.Writer.ExecuteAsync(null, tx => tx.Ledger.Append(Event($"C-{i}"), "test")))));
 
         Assert.Equal(Enumerable.Range(0, 500).Select(i => (long)i), sequences.Order());
         using var connection = store.Database.OpenReader();
@@ -27,14 +27,14 @@ public class StoreWriterTests
         var gate = new TaskCompletionSource();
 
         // Queue three units behind a blocker so that they share one group commit.
-        var blocker = store.Writer.ExecuteAsync(_ => gate.Task.Wait(TimeSpan.FromSeconds(10)));
-        var first = store.Writer.ExecuteAsync(tx => tx.Ledger.Append(Event("A"), "test"));
-        var failing = store.Writer.ExecuteAsync<long>(tx =>
+        var blocker = store.Writer.ExecuteAsync(null, _ => gate.Task.Wait(TimeSpan.FromSeconds(10)));
+        var first = store.Writer.ExecuteAsync(null, tx => tx.Ledger.Append(Event("A"), "test"));
+        var failing = store.Writer.ExecuteAsync<long>(null, tx =>
         {
             tx.Ledger.Append(Event("B"), "test");
             throw new InvalidOperationException("refused half-way");
         });
-        var third = store.Writer.ExecuteAsync(tx => tx.Ledger.Append(Event("C"), "test"));
+        var third = store.Writer.ExecuteAsync(null, tx => tx.Ledger.Append(Event("C"), "test"));
         gate.SetResult();
         await blocker;
 
@@ -47,23 +47,24 @@ public class StoreWriterTests
     }
 
     [Fact]
-    public async Task ExecuteAsync_WithAuditSource_RecordsExactlyTheCommittedUnits()
+    public async Task ExecuteAsync_WithAuditEntry_RecordsExactlyTheCommittedUnitsItWasGiven()
     {
         await using var store = new StoreFixture();
-        store.Writer.AuditSource = () => new Store.Audit.AuditEntry("dl-s01", "committee", "/m", "127.0.0.1", "req-1");
+        var caller = new Store.Audit.AuditEntry("dl-s01", "committee", "/m", "127.0.0.1", "req-1");
 
-        await store.Writer.ExecuteAsync(tx => tx.Ledger.Append(Event("A"), "dl-s01"));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.Writer.ExecuteAsync<long>(tx =>
+        await store.Writer.ExecuteAsync(caller, tx => tx.Ledger.Append(Event("A"), "dl-s01"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.Writer.ExecuteAsync<long>(caller with { RequestId = "req-2" }, tx =>
         {
             tx.Ledger.Append(Event("B"), "dl-s01");
             throw new InvalidOperationException("refused");
         }));
-        await store.Writer.ExecuteAsync(_ => 0);
+        await store.Writer.ExecuteAsync(caller with { RequestId = "req-3" }, _ => 0);
+        await store.Writer.ExecuteAsync(null, tx => tx.Ledger.Append(Event("C"), "internal"));
 
         using var connection = store.Database.OpenReader();
         var rows = connection.Query<(string RequestId, long? FirstEvent, long? LastEvent)>(
             "SELECT request_id, first_event, last_event FROM audit_log ORDER BY id").ToList();
-        Assert.Equal([("req-1", 0L, 0L), ("req-1", null, null)], rows);
+        Assert.Equal([("req-1", 0L, 0L), ("req-3", null, null)], rows);
     }
 
     [Fact]
@@ -72,11 +73,11 @@ public class StoreWriterTests
         await using var store = new StoreFixture();
         for (var i = 0; i < 20; i++)
         {
-            await store.Writer.ExecuteAsync(tx => tx.Ledger.Append(Event($"C-{i}"), "test"));
+            await store.Writer.ExecuteAsync(null, tx => tx.Ledger.Append(Event($"C-{i}"), "test"));
         }
 
         await store.ReopenAsync();
-        var next = await store.Writer.ExecuteAsync(tx => tx.Ledger.Append(Event("after"), "test"));
+        var next = await store.Writer.ExecuteAsync(null, tx => tx.Ledger.Append(Event("after"), "test"));
 
         Assert.Equal(20, next);
         using var connection = store.Database.OpenReader();
@@ -87,14 +88,14 @@ public class StoreWriterTests
     public async Task ExecuteAsync_AnotherWriterAppendedMeanwhile_ContinuesTheSequence()
     {
         await using var store = new StoreFixture();
-        await store.Writer.ExecuteAsync(tx => tx.Ledger.Append(Event("A"), "test"));
+        await store.Writer.ExecuteAsync(null, tx => tx.Ledger.Append(Event("A"), "test"));
 
         // A second writer on the same file, as an admin command in another process would be.
         await using (var other = new Store.Writing.StoreWriter(store.Database, store.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<Store.Writing.StoreWriter>.Instance))
         {
-            await other.ExecuteAsync(tx => tx.Ledger.Append(Event("B"), "admin"));
+            await other.ExecuteAsync(null, tx => tx.Ledger.Append(Event("B"), "admin"));
         }
-        var next = await store.Writer.ExecuteAsync(tx => tx.Ledger.Append(Event("C"), "test"));
+        var next = await store.Writer.ExecuteAsync(null, tx => tx.Ledger.Append(Event("C"), "test"));
 
         Assert.Equal(2, next);
     }

@@ -55,16 +55,13 @@ internal static class Sm2Domain
         return z;
     }
 
-    /// <summary>e = SM3(Z_A || M).</summary>
-    public static byte[] Digest(byte[] z, ReadOnlySpan<byte> message)
+    /// <summary>e = SM3(Z_A || M) into 32 bytes.</summary>
+    public static void Digest(byte[] z, ReadOnlySpan<byte> message, Span<byte> e)
     {
         var digest = new SM3Digest();
-        digest.BlockUpdate(z, 0, z.Length);
-        var bytes = message.ToArray();
-        digest.BlockUpdate(bytes, 0, bytes.Length);
-        var e = new byte[digest.GetDigestSize()];
-        digest.DoFinal(e, 0);
-        return e;
+        digest.BlockUpdate(z);
+        digest.BlockUpdate(message);
+        digest.DoFinal(e);
     }
 
     /// <summary>
@@ -88,9 +85,6 @@ internal static class Sm2Domain
         }
         return point;
     }
-
-    /// <summary>The uncompressed encoding 0x04 || x || y.</summary>
-    public static byte[] EncodePoint(ECPoint point) => point.Normalize().GetEncoded(false);
 
     // ENTL_A || ID_A || a || b || x_G || y_G: the part of Z_A every key shares.
     private static byte[] ComputeUserIdPrefix()

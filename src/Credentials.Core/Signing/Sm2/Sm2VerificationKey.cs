@@ -28,8 +28,8 @@ internal sealed class Sm2VerificationKey : VerificationKey
     public override bool IsWellFormedSignature(ReadOnlySpan<byte> signature) =>
         DerSignature.TryDecode(signature, Sm2Domain.Order, stackalloc byte[Sm2Domain.ScalarLength], stackalloc byte[Sm2Domain.ScalarLength]);
 
-    /// <summary>e = SM3(Z_A || M), the value that is signed.</summary>
-    public byte[] Digest(ReadOnlySpan<byte> message) => Sm2Domain.Digest(_z, message);
+    /// <summary>e = SM3(Z_A || M), the value that is signed, into 32 bytes.</summary>
+    public void Digest(ReadOnlySpan<byte> message, Span<byte> e) => Sm2Domain.Digest(_z, message, e);
 
     private protected override bool VerifyWellFormed(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
@@ -54,7 +54,9 @@ internal sealed class Sm2VerificationKey : VerificationKey
         }
         // R = (e + x1) mod n must equal r, so x1 is (r - e) mod n, or that plus n if still below
         // p. Comparing X = x1·Z² in Jacobian coordinates saves the inversion of normalising.
-        var e = new BigInteger(1, Digest(message));
+        Span<byte> digest = stackalloc byte[Sm2Domain.ScalarLength];
+        Digest(message, digest);
+        var e = new BigInteger(1, digest);
         var x1 = r.Subtract(e).Mod(n);
         var zSquared = point.GetZCoord(0).Square();
         var p = Sm2Domain.Curve.Field.Characteristic;
