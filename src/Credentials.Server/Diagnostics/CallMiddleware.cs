@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Credentials.Core.Identity;
 using Credentials.Core.Validation;
-using Credentials.Server.Common;
 using Credentials.Server.Errors;
 using Credentials.Server.Security;
 using Grpc.Core;
@@ -14,10 +14,12 @@ namespace Credentials.Server.Diagnostics;
 /// a served method, its outcome.
 /// <list type="bullet">
 /// <item>The request id is the client's <c>x-request-id</c> header (1 to 64 of A-Z a-z 0-9 - _ . :;
-/// anything else is INVALID_ARGUMENT naming the header), or a new one when it sends none. It is echoed
-/// in the response headers (refusals included: this runs before authentication) and recorded in the
-/// audit trail and the access log, so a caller and an operator can talk about the same call.
-/// Everything logged while the call runs carries it (<see cref="RequestIdLogScope"/>).</item>
+/// anything else is INVALID_ARGUMENT naming the header), or a new one when it sends none. A header
+/// that could hold an ID number is replaced by its keyed hash before anything sees it
+/// (<see cref="CallerIdentifiers"/>): the call is known by that. It is echoed in the response
+/// headers (refusals included: this runs before authentication) and recorded in the audit trail and
+/// the access log, so a caller and an operator can talk about the same call. Everything logged while
+/// the call runs carries it (<see cref="RequestIdLogScope"/>).</item>
 /// <item>The outcome is the final grpc-status, in the trailers or in the headers of a Trailers-Only
 /// response (a refusal before the service). It is counted (<see cref="CallStatistics"/>, which
 /// GetCallStatistics and the metric credentials.rpc.server.calls read), put on the call's span when a
@@ -27,7 +29,7 @@ namespace Credentials.Server.Diagnostics;
 /// One middleware rather than two, because each asynchronous frame costs every call a state machine:
 /// 0.3 µs measured, of a Ping that costs the server 7 µs.
 /// </summary>
-public sealed partial class CallMiddleware(RequestDelegate next, ILogger<CallMiddleware> logger)
+public sealed partial class CallMiddleware(RequestDelegate next, CallerIdentifiers identifiers, ILogger<CallMiddleware> logger)
 {
     // The tags Grpc.AspNetCore puts on the request's activity, which OpenTelemetry's ASP.NET Core instrumentation maps to rpc.*.
     private const string MethodTag = "grpc.method";
@@ -47,13 +49,17 @@ public sealed partial class CallMiddleware(RequestDelegate next, ILogger<CallMid
         else
         {
             id = sent.Count == 1 ? sent[0] ?? "" : "";
-            problem = sent.Count == 1 ? RequestIds.Check(id) : "must be sent once";
+            problem = sent.Count == 1 ? CallerIdentifiers.CheckRequestId(id) : "must be sent once";
         }
         if (problem is not null)
         {
             var refusal = Refuse(http, problem);
             Ended(http, calls, started);
             return refusal;
+        }
+        if (sent.Count == 1)
+        {
+            id = identifiers.ForStorage(id);
         }
         http.Features.Set(new RequestIdFeature(id));
         http.Response.Headers[RequestIdFeature.Header] = id;

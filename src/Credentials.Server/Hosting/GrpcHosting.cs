@@ -7,8 +7,10 @@ using Credentials.Server.Integrity;
 using Credentials.Server.Ledger;
 using Credentials.Server.Operations;
 using Credentials.Server.Security;
+using Credentials.Server.Telemetry;
 using Credentials.Server.Verification;
 using Grpc.AspNetCore.Server;
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.AspNetCore.Authorization;
@@ -56,6 +58,12 @@ public static class GrpcHosting
             grpc.EnableDetailedErrors = false;
             grpc.Interceptors.Add<ErrorMappingInterceptor>();
         });
+        // Grpc.AspNetCore's binder out, ours in: the same methods, with requests whose string fields
+        // are not UTF-8 refused as INVALID_ARGUMENT naming the field. Fails at start-up, not silently,
+        // should a Grpc.AspNetCore version name its binder otherwise.
+        services.Remove(services.Single(d => d.ServiceType == typeof(IServiceMethodProvider<>)
+            && d.ImplementationType is { Name: "BinderServiceMethodProvider`1" }));
+        services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(Utf8NamingMethodProvider<>));
         services.AddGrpcReflection();
 
         services.AddSingleton<StoreHealth>();
@@ -96,9 +104,10 @@ public static class GrpcHosting
 
     /// <summary>
     /// The pipeline: routing, the call's frame (its request id and logging scope, and its outcome:
-    /// counts, metrics, the span's status), the bearer token, the access rules, then the services. Refusals before a service are Trailers-Only gRPC statuses. Traces need
-    /// nothing here: OpenTelemetry's ASP.NET Core instrumentation listens to the host's request
-    /// activity (Telemetry/TelemetryRegistration.cs).
+    /// counts, metrics, the span's status), the bearer token, the access rules, then the services.
+    /// Refusals before a service are Trailers-Only gRPC statuses. Traces need nothing here:
+    /// OpenTelemetry's ASP.NET Core instrumentation listens to the host's request activity
+    /// (Telemetry/TelemetryRegistration.cs).
     /// </summary>
     public static WebApplication UseCredentialsGrpc(this WebApplication app)
     {
@@ -118,14 +127,14 @@ public static class GrpcHosting
         app.UseWhen(http => http.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is null, authorized => authorized.UseAuthorization());
         // WebApplication puts UseAuthentication and UseAuthorization in front of the whole pipeline
         // unless they were called on the application itself; these are the marks they leave there.
-        // (PipelineTests.AnonymousCall_IsNotAuthenticated fails if it adds them anyway.)
+        // (PipelineTests.AnonymousCallOfAProtectedMethod_IsAuthenticatedByItsPolicy fails if it adds them anyway.)
         var pipeline = ((IApplicationBuilder)app).Properties;
         pipeline[AuthenticationMiddlewareSet] = true;
         pipeline[AuthorizationMiddlewareSet] = true;
 
         var statistics = app.Services.GetRequiredService<CallStatistics>();
         // Its instruments exist from the start, not from the first call that needs one.
-        app.Services.GetRequiredService<Telemetry.ServerMetrics>();
+        app.Services.GetRequiredService<ServerMetrics>();
         app.MapCredentialsService<DiagnosticsService>(statistics);
         app.MapCredentialsService<CommitteeService>(statistics);
         app.MapCredentialsService<CertificateService>(statistics);

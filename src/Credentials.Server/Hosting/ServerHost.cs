@@ -4,6 +4,7 @@ using Credentials.Server.Security;
 using Credentials.Server.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Credentials.Server.Hosting;
@@ -43,7 +44,7 @@ public static class ServerHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         // Below every other source: defaults of the instrumentation packages.
-        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = TelemetryRegistration.InstrumentationSettings });
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = TelemetryRegistration.InstrumentationSettings });
         AddSources(builder.Configuration, args);
         // The slim builder leaves HTTPS out unless asked.
         builder.WebHost.UseKestrelHttpsConfiguration();

@@ -3,19 +3,17 @@ using System.Collections;
 namespace Credentials.Server.Security;
 
 /// <summary>
-/// The logging scope of a call: its request id, as the structured value <see cref="Key"/>
-/// ("x-request-id:..." as text), for every entry logged while the call runs. The key is not
-/// "RequestId": ASP.NET Core's own request scope uses that name for its connection-based trace
-/// identifier.
+/// The logging scope of a call: its request id (in the form that may be stored or logged, see
+/// <see cref="Core.Identity.CallerIdentifiers.ForStorage"/>), as the structured value
+/// <see cref="Key"/> ("x-request-id:..." as text), for every entry logged while the call runs. The
+/// key is not "RequestId": ASP.NET Core's own request scope uses that name for its connection-based
+/// trace identifier.
 /// </summary>
 public sealed class RequestIdLogScope(string requestId) : IReadOnlyList<KeyValuePair<string, object?>>
 {
     public const string Key = "XRequestId";
 
-    /// <summary>A request id is logged as sent unless it has this many digits in a row: then it could be an ID number.</summary>
-    public const int DigitRun = 15;
-
-    public string RequestId { get; } = Loggable(requestId);
+    public string RequestId { get; } = requestId;
 
     public int Count => 1;
 
@@ -30,22 +28,4 @@ public sealed class RequestIdLogScope(string requestId) : IReadOnlyList<KeyValue
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     public override string ToString() => $"x-request-id:{RequestId}";
-
-    /// <summary>
-    /// <paramref name="requestId"/>, or a placeholder when it has <see cref="DigitRun"/> digits in a
-    /// row: every resident ID number has such a run, a UUID never does, and a caller may choose anything.
-    /// </summary>
-    public static string Loggable(string requestId)
-    {
-        var run = 0;
-        foreach (var c in requestId)
-        {
-            run = char.IsDigit(c) ? run + 1 : 0;
-            if (run >= DigitRun)
-            {
-                return "(withheld: may hold an ID number)";
-            }
-        }
-        return requestId;
-    }
 }

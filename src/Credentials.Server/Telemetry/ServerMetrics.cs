@@ -38,7 +38,7 @@ public sealed class ServerMetrics
         _issuance = meter.CreateHistogram("credentials.issuance.duration", "s",
             "IssueCertificate and BatchIssueCertificates calls by outcome: issued, or the reason they were refused.", advice: latency);
         _issued = meter.CreateCounter<long>("credentials.certificates.issued", "{certificate}",
-            "Certificates issued (a batch counts each of its certificates).");
+            "Certificates in successful issuance answers (a batch counts each; a retry answered from the idempotency record counts again).");
         _verification = meter.CreateHistogram("credentials.verification.duration", "s",
             "Answered verifications (unary and stream items) by method and result.", advice: latency);
         _rateLimited = meter.CreateCounter<long>("credentials.rate_limit.refusals", "{call}",

@@ -1,3 +1,4 @@
+using Credentials.Core.Identity;
 using Credentials.Server.Security;
 using Credentials.V1;
 using Grpc.Core;
@@ -34,13 +35,13 @@ public sealed class RequestIdLoggingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RequestIdThatMayHoldAnIdNumber_IsNotLogged()
+    public async Task RequestIdThatMayHoldAnIdNumber_IsLoggedOnlyAsItsHash()
     {
         const string id = "210203198001011234";
 
         await _server.Diagnostics().PingAsync(new PingRequest(), RequestId(id));
 
-        Assert.Contains(_server.Logs.Entries, e => e.Contains($"{RequestIdLogScope.Key}=(withheld", StringComparison.Ordinal));
+        Assert.Contains(_server.Logs.Entries, e => e.Contains($"{RequestIdLogScope.Key}={CallerIdentifiers.HashedPrefix}", StringComparison.Ordinal));
         Assert.DoesNotContain(id, _server.Logs.AllText, StringComparison.Ordinal);
     }
 
