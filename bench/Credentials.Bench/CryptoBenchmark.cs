@@ -191,8 +191,6 @@ internal static class CryptoBenchmark
             HolderName = "王小明",
             HolderDocumentType = DocumentType.ResidentIdCard,
             HolderDocumentMasked = "21**************1X",
-            HolderDocumentDigest = ByteString.CopyFrom(new byte[32]),
-            HolderDocumentSalt = ByteString.CopyFrom(new byte[16]),
             Series = "工程系列",
             Specialty = "建筑工程",
             Level = TitleLevel.DeputySenior,

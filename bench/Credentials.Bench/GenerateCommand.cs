@@ -92,15 +92,10 @@ internal static class GenerateCommand
                         var content = contents[i];
                         var number = CertificateNumber.Format(committee.Code, year, serialNumbers[i]);
                         var envelope = EnvelopeSigner.SignCertificate(CertificateDocuments.Create(number, content, committee, issuedAt, key.KeyId), key);
+                        var digest = digests.Lookup(content.DocumentType, content.DocumentNumber);
                         rows[i] = (
-                            new CertificateRow(number, committee.Code, year, serialNumbers[i], content.Level, content.Series,
-                                digests.Lookup(content.DocumentType, content.DocumentNumber), 0, "generator"),
-                            new LedgerEvent
-                            {
-                                CommitteeCode = committee.Code,
-                                ReviewYear = year,
-                                CertificateIssued = new CertificateIssued { Number = number, Level = content.Level, Series = content.Series, Envelope = envelope },
-                            });
+                            new CertificateRow(number, committee.Code, year, serialNumbers[i], content.Level, content.Series, digest, 0, "generator"),
+                            CertificateEvents.Issued(number, content, committee.Code, envelope, digest));
                     });
                     // One unit of work of the server's writer: ledger events (Merkle nodes included) and certificate rows.
                     await writer.ExecuteAsync(null, tx =>

@@ -36,7 +36,7 @@ internal static class LedgerBulkLoad
                 Series = "工程系列",
                 Envelope = new Envelope
                 {
-                    PayloadType = "application/vnd.credentials.certificate.v1+protobuf",
+                    PayloadType = "application/vnd.credentials.certificate.v2+protobuf",
                     Payload = ByteString.CopyFrom(payload),
                     Signatures = { new Signature { Keyid = "sm2-0123456789abcdef", Sig = ByteString.CopyFrom(signature) } },
                 },

@@ -74,9 +74,10 @@ public sealed class TestServer : IAsyncDisposable
         Action<WebApplicationBuilder>? configure = null)
     {
         var time = new FakeTimeProvider(now ?? new DateTimeOffset(2024, 12, 20, 2, 0, 0, TimeSpan.Zero));
-        // Rate limits off unless a test sets them (later arguments win).
+        // Rate limits off unless a test sets them; holders sign in with the test provider's tokens (later arguments win).
         string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", dataDir,
-            "--RateLimits:Anonymous:Permits=0", "--RateLimits:Employer:Permits=0", "--RateLimits:Committee:Permits=0", .. extraArgs];
+            "--RateLimits:Anonymous:Permits=0", "--RateLimits:Employer:Permits=0", "--RateLimits:Committee:Permits=0", "--RateLimits:Holder:Permits=0",
+            .. Tests.Holders.TestHolders.ServerSettings, .. extraArgs];
         var logs = new CapturingLoggerProvider();
         var app = ServerHost.Build(args, builder =>
         {
@@ -158,6 +159,9 @@ public sealed class TestServer : IAsyncDisposable
     public AuditService.AuditServiceClient Audit(string? token = null) => new(Caller(token));
 
     public DiagnosticsService.DiagnosticsServiceClient Diagnostics(string? token = null) => new(Caller(token));
+
+    /// <summary>The holder's service, as the holder whose JWT (<see cref="Tests.Holders.TestHolders"/>) is passed.</summary>
+    public HolderService.HolderServiceClient Holders(string? token = null) => new(Caller(token));
 
     /// <summary>grpc.health.v1, which anyone may call.</summary>
     public Health.HealthClient Health() => new(Channel);

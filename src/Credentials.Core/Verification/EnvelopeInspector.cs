@@ -50,10 +50,10 @@ public static class EnvelopeInspector
     private static EnvelopeInspection Inspect(Envelope envelope, string decoded, Func<string, KnownKey?> findKey)
     {
         var checks = new EnvelopeCheckList();
-        if (envelope.PayloadType != PayloadTypes.Certificate)
+        if (PayloadTypes.CertificateVersion(envelope.PayloadType) is not { } version)
         {
             checks.Fail(VerificationStep.Decode, EnvelopeVerdict.Malformed,
-                $"payload_type is \"{Truncate(envelope.PayloadType)}\"; expected \"{PayloadTypes.Certificate}\".");
+                $"payload_type is \"{Truncate(envelope.PayloadType)}\"; expected \"{PayloadTypes.CertificateV2}\" (or \"{PayloadTypes.CertificateV1}\").");
             return new EnvelopeInspection(checks, envelope, "", null);
         }
         if (envelope.Signatures.Count is 0 or > EnvelopeVerifier.MaxSignatures || envelope.Signatures.Any(s => s.Keyid.Length == 0))
@@ -62,7 +62,7 @@ public static class EnvelopeInspector
                 $"The envelope has {envelope.Signatures.Count} signatures; expected 1 to {EnvelopeVerifier.MaxSignatures}, each naming its key.");
             return new EnvelopeInspection(checks, envelope, "", null);
         }
-        checks.Pass(VerificationStep.Decode, $"{decoded}; payload type {PayloadTypes.Certificate}.");
+        checks.Pass(VerificationStep.Decode, $"{decoded}; payload type {envelope.PayloadType} (document version {version}).");
 
         // The first signature by a key of ours is the one that counts.
         var signature = envelope.Signatures.FirstOrDefault(s => findKey(s.Keyid) is not null);
@@ -100,7 +100,7 @@ public static class EnvelopeInspector
             checks.Fail(VerificationStep.Document, EnvelopeVerdict.Malformed, "The payload is not a CertificateDocument.");
             return new EnvelopeInspection(checks, envelope, key.KeyId, null);
         }
-        if (DocumentProblem(document, key.KeyId) is { } problem)
+        if ((DocumentProblem(document, key.KeyId) ?? CertificateDocuments.VersionProblem(document, version)) is { } problem)
         {
             checks.Fail(VerificationStep.Document, EnvelopeVerdict.Malformed, problem);
             return new EnvelopeInspection(checks, envelope, key.KeyId, null);

@@ -30,6 +30,7 @@ public static class AdminCommands
     [
         Init(handlers),
         PrincipalCommands.Create(handlers),
+        HolderCommands.Create(handlers),
         Committees(handlers),
         Keys(handlers),
         Ledger(handlers),

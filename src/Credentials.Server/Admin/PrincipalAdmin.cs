@@ -25,6 +25,10 @@ public sealed class PrincipalAdmin(StoreWriter writer, TokenCache tokens)
     {
         var violations = new Violations();
         violations.AddIf("name", Text.Check(name, 1, 100));
+        if (!RoleNames.PrincipalRoles.Contains(role))
+        {
+            violations.Add("role", "must be authority, committee, employer or platform (holders sign in with the identity provider's token)");
+        }
         if (role == Role.Committee)
         {
             violations.AddIf("committee", committeeCode is null ? "is required for the committee role" : CommitteeCode.Check(committeeCode));

@@ -21,7 +21,7 @@ internal static class PrincipalCommands
     {
         var name = new Argument<string>("name") { Description = "A name for the principal, e.g. dl-s01 or hr-office" };
         var role = new Option<string>("--role") { Description = "What it may do", Required = true };
-        role.AcceptOnlyFromAmong([.. Enum.GetValues<Role>().Select(r => r.ToName())]);
+        role.AcceptOnlyFromAmong([.. RoleNames.PrincipalRoles.Select(r => r.ToName())]);
         var committee = new Option<string?>("--committee") { Description = "The committee code, for the committee role (e.g. DL-S01)", HelpName = "CODE" };
         var certificate = new Option<string?>("--certificate")
         {

@@ -164,12 +164,7 @@ public sealed class CertificateIssuer(
         {
             var (item, serial, number, envelope) = prepared[i];
             var content = item.Content;
-            var sequence = tx.Ledger.Append(new LedgerEvent
-            {
-                CommitteeCode = committee.Code,
-                ReviewYear = content.ReviewYear,
-                CertificateIssued = new CertificateIssued { Number = number, Level = content.Level, Series = content.Series, Envelope = envelope },
-            }, request.Caller.Name);
+            var sequence = tx.Ledger.Append(CertificateEvents.Issued(number, content, committee.Code, envelope, holderDigests[i]), request.Caller.Name);
             CertificateRepository.Insert(tx.Connection, tx.Transaction, new CertificateRow(
                 number, committee.Code, content.ReviewYear, serial, content.Level, content.Series, holderDigests[i], sequence, request.Caller.Name));
         }

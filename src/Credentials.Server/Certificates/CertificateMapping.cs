@@ -1,3 +1,4 @@
+using Credentials.Core.Certificates;
 using Credentials.Core.Envelopes;
 using Credentials.Store.Certificates;
 using Credentials.V1;
@@ -5,13 +6,13 @@ using Google.Protobuf.WellKnownTypes;
 
 namespace Credentials.Server.Certificates;
 
-/// <summary>Stored certificates as the contract shows them, read from the signed document itself.</summary>
+/// <summary>Stored certificates as the contract shows them, read from the signed document itself (the current one, if reissued).</summary>
 public static class CertificateMapping
 {
     public static Certificate ToProto(StoredCertificate stored)
     {
-        var issued = LedgerEvent.Parser.ParseFrom(stored.IssuingEvent).CertificateIssued;
-        var document = CertificateDocument.Parser.ParseFrom(issued.Envelope.Payload);
+        var envelope = CertificateEvents.EnvelopeOf(LedgerEvent.Parser.ParseFrom(stored.DocumentEvent));
+        var document = CertificateDocument.Parser.ParseFrom(envelope.Payload);
         var certificate = new Certificate
         {
             Number = stored.Number,
@@ -35,11 +36,17 @@ public static class CertificateMapping
                 ApprovalDocument = document.ApprovalDocument,
             },
             State = stored.Revocation is null ? CertificateState.Valid : CertificateState.Revoked,
-            Envelope = issued.Envelope,
-            QrText = QrText.Encode(issued.Envelope),
+            Envelope = envelope,
+            QrText = QrText.Encode(envelope),
             IssueTime = document.IssuedAt,
             IssuedBy = stored.IssuedBy,
+            DocumentVersion = PayloadTypes.CertificateVersion(envelope.PayloadType) ?? 0,
         };
+        if (stored.ReissuingEvent is not null)
+        {
+            certificate.ReissueTime = document.IssuedAt;
+            certificate.IssueTime = CertificateEvents.DocumentOf(stored.IssuingEvent).IssuedAt;
+        }
         if (stored.Revocation is { } revocation)
         {
             certificate.Revocation = ToProto(revocation);

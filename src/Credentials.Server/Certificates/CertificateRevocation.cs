@@ -1,3 +1,4 @@
+using Credentials.Core.Certificates;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
 using Credentials.Store.Certificates;
@@ -50,7 +51,7 @@ public static class CertificateRevocation
             throw new RuleViolationException("CERTIFICATE_ALREADY_REVOKED", $"Certificate {number} was revoked already; revocation is final.",
                 new Dictionary<string, string> { ["number"] = number });
         }
-        var document = CertificateDocument.Parser.ParseFrom(LedgerEvent.Parser.ParseFrom(stored.IssuingEvent).CertificateIssued.Envelope.Payload);
+        var document = CertificateEvents.DocumentOf(stored.DocumentEvent);
         if (Dates.ToDateOnly(document.QualificationDate) is { } qualified && effectiveDate < qualified)
         {
             throw new InvalidRequestException(effectiveDateField, $"must not be before the qualification date {Dates.ToIso(qualified)} of certificate {number}");

@@ -7,10 +7,12 @@ using Credentials.Core.Time;
 using Credentials.Core.Validation;
 using Credentials.Server.Audit;
 using Credentials.Server.Common;
+using Credentials.Server.Keys;
 using Credentials.Server.Security;
 using Credentials.Server.Telemetry;
 using Credentials.Store;
 using Credentials.Store.Certificates;
+using Credentials.Store.Keys;
 using Credentials.Store.Writing;
 using Credentials.V1;
 using Grpc.Core;
@@ -19,7 +21,7 @@ using Microsoft.AspNetCore.Authorization;
 namespace Credentials.Server.Certificates;
 
 /// <summary>credentials.v1.CertificateService: issuance inside the accredited scope, reading, revocation (撤销职称).</summary>
-public sealed class CertificateService(Database database, StoreWriter writer, CertificateIssuer issuer, TimeProvider time, ServerMetrics metrics)
+public sealed class CertificateService(Database database, StoreWriter writer, CertificateIssuer issuer, KeyRing keys, TimeProvider time, ServerMetrics metrics)
     : V1.CertificateService.CertificateServiceBase
 {
     public const int MaxBatchItems = 1000;
@@ -169,6 +171,38 @@ public sealed class CertificateService(Database database, StoreWriter writer, Ce
 
         await writer.ExecuteAsync(context.Audit(), tx => CertificateRevocation.Revoke(tx, number.Number, revocation, effective, caller.Name, "revocation.effective_date"), context.CancellationToken);
         return new RevokeCertificateResponse { Certificate = Read(number.Number) };
+    }
+
+    [Authorize(Policy = Policies.Issuers)]
+    public override async Task<ReissueCertificateResponse> ReissueCertificate(ReissueCertificateRequest request, ServerCallContext context)
+    {
+        var caller = context.RequireCaller();
+        var violations = new Violations();
+        var number = CertificateNumber.Parse(request.Number, out var error);
+        violations.AddIf("number", error);
+        var reason = Text.Normalize(request.Reason);
+        violations.AddIf("reason", Text.Check(reason, 1, 500));
+        violations.ThrowIfAny();
+        CommitteeBinding.EnsureActsFor(caller, number!.CommitteeCode);
+
+        // One retry: the key may have been rotated or compromised since it was read.
+        for (var attempt = 0; ; attempt++)
+        {
+            var key = keys.Active;
+            try
+            {
+                await writer.ExecuteAsync(context.Audit(), tx =>
+                {
+                    CertificateReissue.Reissue(tx, number.Number, reason, key, caller.Name);
+                    return true;
+                }, context.CancellationToken);
+                return new ReissueCertificateResponse { Certificate = Read(number.Number) };
+            }
+            catch (SigningKeyChangedException) when (attempt == 0)
+            {
+                keys.Reload();
+            }
+        }
     }
 
     private static ParsedCertificateNumber ParseNumber(string text, string field) =>

@@ -3,6 +3,7 @@ using Credentials.Server.Certificates;
 using Credentials.Server.Committees;
 using Credentials.Server.Diagnostics;
 using Credentials.Server.Errors;
+using Credentials.Server.Holders;
 using Credentials.Server.Integrity;
 using Credentials.Server.Ledger;
 using Credentials.Server.Operations;
@@ -42,6 +43,7 @@ public static class GrpcHosting
         V1.IntegrityService.Descriptor.FullName,
         V1.VerificationService.Descriptor.FullName,
         V1.LedgerService.Descriptor.FullName,
+        V1.HolderService.Descriptor.FullName,
     ];
 
     public static IServiceCollection AddCredentialsGrpc(this IServiceCollection services, ServerOptions options)
@@ -77,8 +79,13 @@ public static class GrpcHosting
         services.AddHostedService<HealthPublication>();
         services.AddHostedService(sp => new StoreProbe(sp.GetRequiredService<StoreHealth>(), options.StoreProbeInterval, sp.GetRequiredService<TimeProvider>()));
 
-        var authentication = services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+        var authentication = services.AddAuthentication(BearerSchemes.Name)
+            .AddBearerSelection(options.Holders.Enabled)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        if (options.Holders.Enabled)
+        {
+            authentication.AddHolderJwt(options.Holders);
+        }
         if (options.Tls.Enabled && !string.IsNullOrEmpty(options.Tls.ClientCaPath))
         {
             var roots = ClientCertificates.LoadBundle(options.Tls.ClientCaPath);
@@ -142,6 +149,7 @@ public static class GrpcHosting
         app.MapCredentialsService<IntegrityService>(statistics);
         app.MapCredentialsService<VerificationService>(statistics);
         app.MapCredentialsService<LedgerService>(statistics);
+        app.MapCredentialsService<HolderService>(statistics);
         // Protocol services: open to anyone, as gRPC clients and load balancers expect.
         app.MapGrpcHealthChecksService().AllowAnonymous().Add(endpoint => Count(endpoint, statistics));
         app.MapGrpcReflectionService().AllowAnonymous().Add(endpoint => Count(endpoint, statistics));

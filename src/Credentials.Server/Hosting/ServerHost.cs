@@ -61,6 +61,7 @@ public static class ServerHost
         var options = builder.Configuration.Get<ServerOptions>() ?? new ServerOptions();
         // Checked before anything is claimed or opened: bad settings stop the start with their name.
         var telemetry = TelemetryOptions.Load(builder.Configuration);
+        options.Holders.ThrowIfInvalid();
         builder.Services.AddSingleton(options);
         // Held until the host is disposed: no restore under a running server, no second server on the directory.
         var claim = Store.DataDirectoryLock.Acquire(options.DataDir, "start a server on it");

@@ -27,6 +27,9 @@ public sealed class ServerOptions
 
     /// <summary>How long calls in flight may take to finish when the server stops.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How certificate holders sign in (section "Holders"); off unless configured.</summary>
+    public Holders.HoldersOptions Holders { get; set; } = new();
 }
 
 public sealed class TlsOptions

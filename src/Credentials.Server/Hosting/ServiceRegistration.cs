@@ -2,6 +2,7 @@ using Credentials.Core.Identity;
 using Credentials.Core.Policy;
 using Credentials.Server.Admin;
 using Credentials.Server.Certificates;
+using Credentials.Server.Holders;
 using Credentials.Server.Keys;
 using Credentials.Server.Ledger;
 using Credentials.Server.Security;
@@ -35,6 +36,9 @@ public static class ServiceRegistration
         services.AddSingleton<KeyManagement>();
         services.AddSingleton(sp => new HolderDigests(sp.GetRequiredService<DataDirectory>().LoadOrCreateHolderKey()));
         services.AddSingleton<CallerIdentifiers>();
+        services.AddSingleton(options.Holders);
+        services.AddSingleton<LocalHolderTokens>();
+        services.AddSingleton<ShareCodes>();
         services.AddSingleton<SerialAllocator>();
         services.AddSingleton<CertificateIssuer>();
         services.AddSingleton(configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions());

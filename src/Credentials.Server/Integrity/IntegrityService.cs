@@ -89,11 +89,15 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
         return new RescindMisconductResponse { Record = Read(id) };
     }
 
-    [Authorize(Policy = Policies.AnyPrincipal)]
+    /// <summary>
+    /// Not for employers: an employer learns a person's integrity status only from a share code the person made with
+    /// it included (HolderService.CreateShareCode, VerificationService.VerifyShareCode), never by ID number.
+    /// </summary>
+    [Authorize(Policy = Policies.RecordReaders)]
     public override Task<GetIntegrityStatusResponse> GetIntegrityStatus(GetIntegrityStatusRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();
-        // An employer could otherwise probe ID numbers here: it shares the verification limit.
+        // Whoever could probe ID numbers here shares the verification limit (committees, when configured).
         limiter.Acquire(context);
         var today = ChinaCalendar.Today(time);
         var violations = new Violations();
@@ -107,7 +111,7 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
         var active = records.Where(r => r.State == MisconductState.Active).ToList();
         var response = new GetIntegrityStatusResponse { HasActiveRecord = active.Count > 0 };
         response.Categories.AddRange(active.Select(r => r.Type).Distinct().Order());
-        // An employer learns only whether an active record exists and its categories; a committee sees its own committee's records.
+        // A committee sees its own committee's records.
         response.Records.AddRange(caller.Role switch
         {
             Role.Authority or Role.Platform => records,

@@ -8,6 +8,7 @@ using Credentials.Store.Committees;
 using Credentials.Store.Integrity;
 using Credentials.Store.Writing;
 using Credentials.V1;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 
 namespace Credentials.Server.Integrity;
@@ -48,7 +49,11 @@ public static class MisconductRecorder
         var sequence = tx.Ledger.Append(new LedgerEvent
         {
             CommitteeCode = content.CommitteeCode,
-            MisconductRecorded = new MisconductRecorded { Record = MisconductMapping.ToRecorded(id, content, tx.Now, actor) },
+            MisconductRecorded = new MisconductRecorded
+            {
+                Record = MisconductMapping.ToRecorded(id, content, tx.Now, actor),
+                SubjectPseudonym = ByteString.CopyFrom(subjectDigest),
+            },
         }, actor);
         IntegrityRepository.Insert(tx.Connection, tx.Transaction, new MisconductRow(id, year, serial, subjectDigest, content.Subject.Role,
             content.Type, content.CommitteeCode, content.DecisionDate, sequence), content.CertificateNumbers);

@@ -5,13 +5,19 @@ using Grpc.Core;
 namespace Credentials.Server.Security;
 
 /// <summary>
-/// The authenticated principal of a call, as the token handler put it in the call's claims:
-/// its name, role and, for a committee, the committee it acts for.
+/// The authenticated principal of a call, as the authentication handlers put it in the call's claims:
+/// its name, role and, for a committee, the committee it acts for; for a holder, their keyed HMAC.
 /// </summary>
 public sealed record Caller(string Name, Role Role, string? CommitteeCode)
 {
     /// <summary>The claim of a committee principal's committee code.</summary>
     public const string CommitteeClaim = "credentials:committee";
+
+    /// <summary>The claim of a holder's keyed HMAC (base64), which stands in for their ID number.</summary>
+    public const string HolderClaim = "credentials:holder";
+
+    /// <summary>For a holder: the keyed HMAC of their identity document (HolderDigests.Lookup).</summary>
+    public byte[]? HolderDigest { get; init; }
 
     /// <summary>The claims the token handler issues for <paramref name="principal"/>.</summary>
     public static IEnumerable<Claim> Claims(Principal principal)
@@ -33,7 +39,10 @@ public sealed record Caller(string Name, Role Role, string? CommitteeCode)
         {
             return null;
         }
-        return new Caller(name, role, user.FindFirstValue(CommitteeClaim));
+        return new Caller(name, role, user.FindFirstValue(CommitteeClaim))
+        {
+            HolderDigest = role == Role.Holder && user.FindFirstValue(HolderClaim) is { } holder ? Convert.FromBase64String(holder) : null,
+        };
     }
 }
 

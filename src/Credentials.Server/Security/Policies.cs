@@ -25,8 +25,11 @@ public static class Policies
     /// <summary>Those who verify in bulk: the authority, the platform and employers.</summary>
     public const string Verifiers = "verifiers";
 
-    /// <summary>Any principal with a valid token, whatever its role.</summary>
+    /// <summary>Any principal with a valid token, whatever its role (holders are no principals).</summary>
     public const string AnyPrincipal = "any-principal";
+
+    /// <summary>Certificate holders (持证人), signed in with the identity provider's JWT.</summary>
+    public const string Holder = "holder";
 
     private static readonly Dictionary<string, Role[]> Roles = new(StringComparer.Ordinal)
     {
@@ -36,6 +39,7 @@ public static class Policies
         [RecordReaders] = [Role.Authority, Role.Platform, Role.Committee],
         [Verifiers] = [Role.Authority, Role.Platform, Role.Employer],
         [AnyPrincipal] = [Role.Authority, Role.Platform, Role.Committee, Role.Employer],
+        [Holder] = [Role.Holder],
     };
 
     /// <summary>The roles a policy admits (for the docs' table and the tests).</summary>
@@ -46,7 +50,7 @@ public static class Policies
         foreach (var (name, roles) in Roles)
         {
             options.AddPolicy(name, policy => policy
-                .AddAuthenticationSchemes(TokenAuthenticationHandler.SchemeName)
+                .AddAuthenticationSchemes(BearerSchemes.Name)
                 .RequireAuthenticatedUser()
                 .RequireRole(roles.Select(r => r.ToName())));
         }

@@ -24,7 +24,7 @@ public sealed class TokenAuthenticationHandler(
     IAuthenticationSchemeProvider schemes)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string SchemeName = "Bearer";
+    public const string SchemeName = "Token";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -42,7 +42,10 @@ public sealed class TokenAuthenticationHandler(
         var token = value[prefix.Length..].Trim();
         if (!AccessToken.IsWellFormed(token))
         {
-            return AuthenticateResult.Fail("The bearer token is malformed.");
+            // A holder's JWT comes here only when holder sign-in is not configured (BearerSchemes).
+            return AuthenticateResult.Fail(BearerSchemes.IsJwtShaped(token)
+                ? "Holder sign-in is not configured on this server: a JWT is not accepted."
+                : "The bearer token is malformed.");
         }
         var principal = tokens.Find(AccessToken.Hash(token));
         if (principal is null || principal.IsRevoked)

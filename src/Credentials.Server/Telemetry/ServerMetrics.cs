@@ -59,13 +59,18 @@ public sealed class ServerMetrics
     public void IssuanceRefused(Exception error, long startedTimestamp) =>
         _issuance.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, new KeyValuePair<string, object?>("credentials.outcome", Outcome(error)));
 
-    /// <param name="method">By number and name, or by envelope.</param>
+    /// <param name="method">By number and name, by envelope, or by share code.</param>
     /// <param name="result">The answer: a <see cref="VerificationResult"/> or an <see cref="EnvelopeVerdict"/>, by method.</param>
     public void Verified(VerificationMethod method, int result, long startedTimestamp)
     {
         if (_verification.Enabled)
         {
-            var (name, results) = method == VerificationMethod.Number ? ("number", NumberResults) : ("envelope", EnvelopeVerdicts);
+            var (name, results) = method switch
+            {
+                VerificationMethod.Number => ("number", NumberResults),
+                VerificationMethod.ShareCode => ("share_code", NumberResults),
+                _ => ("envelope", EnvelopeVerdicts),
+            };
             _verification.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds,
                 new KeyValuePair<string, object?>("credentials.verification.method", name),
                 new KeyValuePair<string, object?>("credentials.outcome", (uint)result < (uint)results.Length ? results[result] : "UNSPECIFIED"));
@@ -87,7 +92,7 @@ public sealed class ServerMetrics
         return names;
     }
 
-    /// <param name="role">"anonymous", "employer" or "committee".</param>
+    /// <param name="role">"anonymous", "employer", "committee" or "holder".</param>
     public void RateLimited(string role) => _rateLimited.Add(1, new KeyValuePair<string, object?>("credentials.caller.role", role));
 
     /// <summary>The reason code of a refusal (UPPER_SNAKE, from the code, never from the request), or its status name.</summary>

@@ -38,7 +38,7 @@ public sealed class CertificateVerifier(VerificationLookup lookup, HolderDigests
 
         var found = lookup.Find(number!.Number);
         var stored = found ?? Decoy;
-        var signed = CertificateDocument.Parser.ParseFrom(LedgerEvent.Parser.ParseFrom(stored.IssuingEvent).CertificateIssued.Envelope.Payload);
+        var signed = CertificateEvents.DocumentOf(stored.IssuingEvent);
         var nameMatches = CryptographicOperations.FixedTimeEquals(Digest(name), Digest(signed.HolderName));
         var documentMatches = document is not { } given
             || CryptographicOperations.FixedTimeEquals(digests.Lookup(given.Type, given.Number), stored.HolderDigest);

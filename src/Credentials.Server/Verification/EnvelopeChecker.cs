@@ -1,3 +1,4 @@
+using Credentials.Core.Certificates;
 using Credentials.Core.Envelopes;
 using Credentials.Core.Validation;
 using Credentials.Core.Verification;
@@ -47,14 +48,16 @@ public sealed class EnvelopeChecker(VerificationLookup lookup, KeyRing keys)
         if (!checks.HasFailed && document is not null)
         {
             stored = lookup.Find(document.Number);
-            var recorded = stored is null ? null : LedgerEvent.Parser.ParseFrom(stored.IssuingEvent).CertificateIssued.Envelope;
+            var recorded = stored is null ? null : CertificateEvents.EnvelopeOf(LedgerEvent.Parser.ParseFrom(stored.IssuingEvent));
             if (recorded is null)
             {
                 checks.Fail(VerificationStep.Record, EnvelopeVerdict.NotOnRecord, $"No certificate {document.Number} is on record.");
             }
             else if (!recorded.Payload.Span.SequenceEqual(inspection.Envelope!.Payload.Span))
             {
-                checks.Fail(VerificationStep.Record, EnvelopeVerdict.NotOnRecord, $"Certificate {document.Number} is on record with another signed document.");
+                checks.Fail(VerificationStep.Record, EnvelopeVerdict.NotOnRecord, Superseded(document, recorded)
+                    ? $"Certificate {document.Number} was reissued: it is on record with a newer signed document; ask the holder for the current one."
+                    : $"Certificate {document.Number} is on record with another signed document.");
             }
             else
             {
@@ -79,5 +82,12 @@ public sealed class EnvelopeChecker(VerificationLookup lookup, KeyRing keys)
                 onRecord ? stored!.RevocationEffectiveDate : null);
         }
         return (document?.Number ?? "", response);
+    }
+
+    /// <summary>Whether the record's document is a later signing of the same certificate than the one given (a reissue).</summary>
+    private static bool Superseded(CertificateDocument given, Envelope recorded)
+    {
+        var current = CertificateDocument.Parser.ParseFrom(recorded.Payload);
+        return current.Number == given.Number && current.IssuedAt.ToDateTimeOffset() > given.IssuedAt.ToDateTimeOffset();
     }
 }

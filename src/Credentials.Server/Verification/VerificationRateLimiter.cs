@@ -13,7 +13,8 @@ namespace Credentials.Server.Verification;
 /// Rate limits on verification (System.Threading.RateLimiting, the limiters behind ASP.NET
 /// Core's rate limiting middleware): fixed windows per client address for anonymous callers and
 /// per principal for employers (and committees when configured), so that nobody can walk the
-/// number space or probe ID numbers. Over the limit: RESOURCE_EXHAUSTED with google.rpc.RetryInfo.
+/// number space, probe ID numbers or guess share codes. Signed-in holders are counted per holder.
+/// Over the limit: RESOURCE_EXHAUSTED with google.rpc.RetryInfo.
 /// </summary>
 public sealed class VerificationRateLimiter : IDisposable
 {
@@ -22,6 +23,7 @@ public sealed class VerificationRateLimiter : IDisposable
     private readonly PartitionedRateLimiter<string>? _anonymous;
     private readonly PartitionedRateLimiter<string>? _employer;
     private readonly PartitionedRateLimiter<string>? _committee;
+    private readonly PartitionedRateLimiter<string>? _holder;
     private readonly ServerMetrics _metrics;
 
     public VerificationRateLimiter(RateLimitOptions options, ServerMetrics metrics)
@@ -30,6 +32,7 @@ public sealed class VerificationRateLimiter : IDisposable
         _anonymous = Create(options.Anonymous);
         _employer = Create(options.Employer);
         _committee = Create(options.Committee);
+        _holder = Create(options.Holder);
     }
 
     /// <summary>Takes one permit for the caller of <paramref name="context"/>; throws RESOURCE_EXHAUSTED when there is none.</summary>
@@ -41,6 +44,7 @@ public sealed class VerificationRateLimiter : IDisposable
             null => (_anonymous, context.ClientAddress()),
             Role.Employer => (_employer, caller.Name),
             Role.Committee => (_committee, caller.Name),
+            Role.Holder => (_holder, caller.Name),
             _ => (null, ""),
         };
         if (limiter is null)
@@ -77,5 +81,6 @@ public sealed class VerificationRateLimiter : IDisposable
         _anonymous?.Dispose();
         _employer?.Dispose();
         _committee?.Dispose();
+        _holder?.Dispose();
     }
 }

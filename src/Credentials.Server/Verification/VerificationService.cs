@@ -5,6 +5,7 @@ using Credentials.Core.Identity;
 using Credentials.Core.Validation;
 using Credentials.Server.Common;
 using Credentials.Server.Errors;
+using Credentials.Server.Holders;
 using Credentials.Server.Keys;
 using Credentials.Server.Security;
 using Credentials.Server.Telemetry;
@@ -29,6 +30,7 @@ public sealed partial class VerificationService(
     CallerIdentifiers identifiers,
     CertificateVerifier certificates,
     EnvelopeChecker envelopes,
+    ShareCodes shareCodes,
     KeyRing keys,
     VerificationLog log,
     VerificationRateLimiter limiter,
@@ -57,6 +59,16 @@ public sealed partial class VerificationService(
         limiter.Acquire(context);
         var (number, response) = envelopes.Verify(request);
         await RecordAsync(VerificationCaller.Of(context), VerificationMethod.Envelope, number, (int)response.Verdict, started, context.CancellationToken);
+        return response;
+    }
+
+    [AllowAnonymous]
+    public override async Task<VerifyShareCodeResponse> VerifyShareCode(VerifyShareCodeRequest request, ServerCallContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        limiter.Acquire(context);
+        var (number, codeId, response) = shareCodes.Verify(request);
+        await RecordAsync(VerificationCaller.Of(context), VerificationMethod.ShareCode, number, (int)response.Result, started, context.CancellationToken, codeId);
         return response;
     }
 
@@ -127,8 +139,13 @@ public sealed partial class VerificationService(
                     await RecordAsync(caller, VerificationMethod.Envelope, named, (int)envelope.Verdict, started, context.CancellationToken);
                     response.Envelope = envelope;
                     break;
+                case VerifyStreamRequest.RequestOneofCase.ShareCode:
+                    var (coded, codeId, shared) = shareCodes.Verify(request.ShareCode);
+                    await RecordAsync(caller, VerificationMethod.ShareCode, coded, (int)shared.Result, started, context.CancellationToken, codeId);
+                    response.ShareCode = shared;
+                    break;
                 default:
-                    throw new InvalidRequestException("request", "one of certificate or envelope is required");
+                    throw new InvalidRequestException("request", "one of certificate, envelope or share_code is required");
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -155,11 +172,12 @@ public sealed partial class VerificationService(
     }
 
     /// <summary>An answered verification: into the access log and the metrics.</summary>
-    private ValueTask RecordAsync(VerificationCaller caller, VerificationMethod method, string number, int result, long started, CancellationToken cancellationToken)
+    private ValueTask RecordAsync(VerificationCaller caller, VerificationMethod method, string number, int result, long started, CancellationToken cancellationToken,
+        long? shareCodeId = null)
     {
         metrics.Verified(method, result, started);
         return log.RecordAsync(new VerificationLogEntry(time.GetUtcNow(), caller.Principal, caller.Role, caller.ClientAddress, caller.RequestId,
-            (int)method, number, result), cancellationToken);
+            (int)method, number, result, shareCodeId), cancellationToken);
     }
 
     [LoggerMessage(EventId = 1300, Level = LogLevel.Error, Message = "A stream verification failed")]
@@ -179,8 +197,9 @@ public sealed partial class VerificationService(
             RequestId = entry.RequestId,
             Method = method,
             CertificateNumber = entry.CertificateNumber,
-            Result = method == VerificationMethod.Number ? (VerificationResult)entry.Result : VerificationResult.Unspecified,
+            Result = method == VerificationMethod.Envelope ? VerificationResult.Unspecified : (VerificationResult)entry.Result,
             EnvelopeVerdict = method == VerificationMethod.Envelope ? (EnvelopeVerdict)entry.Result : EnvelopeVerdict.Unspecified,
+            ShareCodeId = entry.ShareCodeId ?? 0,
         };
     }
 }

@@ -4,7 +4,10 @@ using Microsoft.Data.Sqlite;
 
 namespace Credentials.Store.Certificates;
 
-/// <summary>A certificate as stored: its index columns, the bytes of its issuing event, and its revocation if any.</summary>
+/// <summary>
+/// A certificate as stored: its index columns, the bytes of its issuing event and, when it was reissued, of the
+/// event with its current document, and its revocation if any.
+/// </summary>
 public sealed record StoredCertificate(
     string Number,
     string CommitteeCode,
@@ -13,7 +16,14 @@ public sealed record StoredCertificate(
     string Series,
     string IssuedBy,
     byte[] IssuingEvent,
-    StoredRevocation? Revocation);
+    StoredRevocation? Revocation)
+{
+    /// <summary>The certificate_reissued event whose envelope is on record now, or null when the issuing event's is.</summary>
+    public byte[]? ReissuingEvent { get; init; }
+
+    /// <summary>The event that carries the current document: the last reissue, else the issuance.</summary>
+    public byte[] DocumentEvent => ReissuingEvent ?? IssuingEvent;
+}
 
 public sealed record StoredRevocation(
     RevocationReason Reason,
@@ -41,9 +51,11 @@ public static class CertificateRepository
 {
     private const string SelectStored = """
         SELECT c.number, c.committee_code, c.review_year, c.level, c.series, c.issued_by, e.body AS issuing_event,
-               r.reason, r.details, r.decision_document, r.effective_date, r.recorded_at, r.recorded_by, r.misconduct_record_id
+               r.reason, r.details, r.decision_document, r.effective_date, r.recorded_at, r.recorded_by, r.misconduct_record_id,
+               d.body AS reissuing_event
         FROM certificates c
         JOIN ledger_events e ON e.seq = c.event_seq
+        LEFT JOIN ledger_events d ON d.seq = c.document_seq
         LEFT JOIN revocations r ON r.number = c.number
         """;
 
@@ -72,6 +84,19 @@ public static class CertificateRepository
              ORDER BY c.number LIMIT @limit
             """,
             new { afterNumber, committeeCode, reviewYear, level = (int)level, state = (int)state, limit }).Select(r => r.ToStored()).ToList();
+
+    /// <summary>A holder's certificates after <paramref name="afterNumber"/> in number order.</summary>
+    public static IReadOnlyList<StoredCertificate> ListByHolder(SqliteConnection connection, byte[] holderDigest, string afterNumber, int limit) =>
+        connection.Query<Row>(SelectStored + " WHERE c.holder_digest = @holderDigest AND c.number > @afterNumber ORDER BY c.number LIMIT @limit",
+            new { holderDigest, afterNumber, limit }).Select(r => r.ToStored()).ToList();
+
+    /// <summary>The sequence number of the event that carries a certificate's current document.</summary>
+    public static long DocumentSequence(SqliteConnection connection, string number, SqliteTransaction? transaction = null) =>
+        connection.ExecuteScalar<long>("SELECT COALESCE(document_seq, event_seq) FROM certificates WHERE number = @number", new { number }, transaction);
+
+    /// <summary>Puts a reissued document on record: the certificate_reissued event <paramref name="eventSequence"/>.</summary>
+    public static void SetDocument(SqliteConnection connection, SqliteTransaction transaction, string number, long eventSequence) =>
+        connection.Execute("UPDATE certificates SET document_seq = @eventSequence WHERE number = @number", new { number, eventSequence }, transaction);
 
     /// <summary>
     /// A valid (unrevoked) certificate of the same holder, year and level, if there is one:
@@ -112,13 +137,17 @@ public static class CertificateRepository
             transaction);
 
     private sealed record Row(string Number, string CommitteeCode, long ReviewYear, long Level, string Series, string IssuedBy, byte[] IssuingEvent,
-        long? Reason, string? Details, string? DecisionDocument, string? EffectiveDate, long? RecordedAt, string? RecordedBy, string? MisconductRecordId)
+        long? Reason, string? Details, string? DecisionDocument, string? EffectiveDate, long? RecordedAt, string? RecordedBy, string? MisconductRecordId,
+        byte[]? ReissuingEvent)
     {
         public StoredCertificate ToStored() => new(
             Number, CommitteeCode, (int)ReviewYear, (TitleLevel)Level, Series, IssuedBy, IssuingEvent,
             Reason is null
                 ? null
                 : new StoredRevocation((RevocationReason)Reason.Value, Details!, DecisionDocument!, EffectiveDate!,
-                    DateTimeOffset.FromUnixTimeMilliseconds(RecordedAt!.Value), RecordedBy!, MisconductRecordId));
+                    DateTimeOffset.FromUnixTimeMilliseconds(RecordedAt!.Value), RecordedBy!, MisconductRecordId))
+        {
+            ReissuingEvent = ReissuingEvent,
+        };
     }
 }

@@ -6,7 +6,8 @@ namespace Credentials.Store.Verification;
 /// prove they know the holder (name, document number).
 /// </summary>
 /// <param name="Method">A VerificationMethod value.</param>
-/// <param name="Result">A VerificationResult value (by number) or an EnvelopeVerdict value (by envelope).</param>
+/// <param name="Result">A VerificationResult value (by number or share code) or an EnvelopeVerdict value (by envelope).</param>
+/// <param name="ShareCodeId">For a verification by share code: the id of the code that matched, if one did.</param>
 public sealed record VerificationLogEntry(
     DateTimeOffset At,
     string Principal,
@@ -15,7 +16,8 @@ public sealed record VerificationLogEntry(
     string RequestId,
     int Method,
     string CertificateNumber,
-    int Result);
+    int Result,
+    long? ShareCodeId = null);
 
 /// <summary>A stored access-log row.</summary>
 public sealed record StoredVerification(long Id, VerificationLogEntry Entry);

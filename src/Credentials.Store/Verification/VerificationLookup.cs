@@ -3,7 +3,10 @@ using Microsoft.Data.Sqlite;
 
 namespace Credentials.Store.Verification;
 
-/// <summary>What a verification needs of a certificate: the holder digest, the issuing event and the revocation, if any.</summary>
+/// <summary>
+/// What a verification needs of a certificate: the holder digest, the event with its current document (the issuing
+/// event, or its last reissue) and the revocation, if any.
+/// </summary>
 public sealed record VerifiableCertificate(byte[] HolderDigest, byte[] IssuingEvent, int? RevocationReason, string? RevocationEffectiveDate);
 
 /// <summary>
@@ -18,7 +21,7 @@ public sealed class VerificationLookup(Database database) : IDisposable
     private const string Sql = """
         SELECT c.holder_digest, e.body, r.reason, r.effective_date
         FROM certificates c
-        JOIN ledger_events e ON e.seq = c.event_seq
+        JOIN ledger_events e ON e.seq = COALESCE(c.document_seq, c.event_seq)
         LEFT JOIN revocations r ON r.number = c.number
         WHERE c.number = $number
         """;
