@@ -33,7 +33,7 @@ internal static class HolderCommands
             var violations = new Violations();
             var holderName = Text.Normalize(context.Get(name));
             violations.AddIf("--name", Text.Check(holderName, 1, 50));
-            var now = DateTimeOffset.UtcNow;
+            var now = store.Get<TimeProvider>().GetUtcNow();
             var identity = HolderIdentity.FromClaim(context.Get(document), Core.Time.ChinaCalendar.DateOf(now), out var error);
             violations.AddIf("--document", error);
             var lifetime = TimeSpan.FromHours(context.Get(hours));

@@ -57,6 +57,46 @@ public sealed class EnvelopeInspectorTests : IDisposable
     }
 
     [Fact]
+    public void InspectBytes_VersionOneDocumentWithItsDigest_StillPasses()
+    {
+        var document = Document();
+        document.HolderDocumentDigest = ByteString.CopyFrom(new byte[32]);
+        document.HolderDocumentSalt = ByteString.CopyFrom(new byte[16]);
+        var envelope = EnvelopeSigner.Sign(PayloadTypes.CertificateV1, document.ToByteString(), _key);
+
+        var inspection = EnvelopeInspector.InspectBytes(envelope.ToByteArray(), Find);
+
+        Assert.False(inspection.Checks.HasFailed);
+        Assert.Contains("document version 1", inspection.Checks.Checks[0].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InspectBytes_VersionTwoDocumentWithADigest_IsMalformed()
+    {
+        var document = Document();
+        document.HolderDocumentDigest = ByteString.CopyFrom(new byte[32]);
+        var envelope = EnvelopeSigner.SignCertificate(document, _key);
+
+        var inspection = EnvelopeInspector.InspectBytes(envelope.ToByteArray(), Find);
+
+        Assert.Equal(EnvelopeVerdict.Malformed, inspection.Checks.Finish());
+        Assert.Contains((VerificationStep.Document, CheckOutcome.Failed), Outcomes(inspection));
+        Assert.Null(inspection.Document);
+    }
+
+    [Fact]
+    public void InspectBytes_AnotherPayloadType_IsMalformedNamingBothVersions()
+    {
+        var envelope = EnvelopeSigner.Sign("application/vnd.credentials.certificate.v3+protobuf", Document().ToByteString(), _key);
+
+        var inspection = EnvelopeInspector.InspectBytes(envelope.ToByteArray(), Find);
+
+        Assert.Equal(EnvelopeVerdict.Malformed, inspection.Checks.Finish());
+        Assert.Contains(PayloadTypes.CertificateV2, inspection.Checks.Checks[0].Detail, StringComparison.Ordinal);
+        Assert.Contains(PayloadTypes.CertificateV1, inspection.Checks.Checks[0].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void InspectQrText_SignedDocument_DecodesLikeTheBytes()
     {
         var envelope = EnvelopeSigner.SignCertificate(Document(), _key);

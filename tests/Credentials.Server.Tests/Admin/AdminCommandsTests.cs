@@ -40,6 +40,7 @@ public sealed class AdminCommandsTests : IDisposable
         { ["keys", "compromise", "sm2-0123456789abcdef", "--reason", "leaked"] },
         { ["ledger", "key"] },
         { ["ledger", "checkpoint"] },
+        { ["holders", "token", "--name", "张伟", "--document", "21020219800101001X"] },
         { ["backup", "{tmp}/copy.db"] },
     };
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Credentials.Core.Identity;
 using Credentials.Core.Principals;
@@ -29,7 +30,7 @@ public sealed class IntegrityServiceTests : SeededServerTest
     }
 
     [Fact]
-    public async Task RecordMisconduct_LedgerEvent_HoldsNeitherTheIdNumberNorItsDigest()
+    public async Task RecordMisconduct_LedgerEvent_HoldsTheKeyedPseudonymNeverTheIdNumberOrAPlainDigest()
     {
         var record = await Server.RecordAsync(Record(person: 1));
 
@@ -39,8 +40,9 @@ public sealed class IntegrityServiceTests : SeededServerTest
         Assert.Equal(LedgerEvent.ChangeOneofCase.MisconductRecorded, change.ChangeCase);
         Assert.Equal(record.Id, change.MisconductRecorded.Record.Id);
         Assert.Equal(IdentityDocument.Mask(IdNumber(1)), change.MisconductRecorded.Record.Subject.DocumentMasked);
+        Assert.Equal(digest, change.MisconductRecorded.SubjectPseudonym.ToByteArray());
         Assert.DoesNotContain(IdNumber(1), bytes, StringComparison.Ordinal);
-        Assert.DoesNotContain(Encoding.Latin1.GetString(digest), bytes, StringComparison.Ordinal);
+        Assert.DoesNotContain(Encoding.Latin1.GetString(SHA256.HashData(Encoding.UTF8.GetBytes(IdNumber(1)))), bytes, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,11 +1,16 @@
 using Credentials.Core.Principals;
+using Credentials.Server.Tests.Holders;
 using Credentials.V1;
 using Grpc.Core;
+using static Credentials.Server.Tests.Certificates.CertificateFixtures;
 using static Credentials.Server.Tests.Integrity.IntegrityFixtures;
 
 namespace Credentials.Server.Tests.Integrity;
 
-/// <summary>What each role may do and see: the authority everything, the platform reads, a committee its own, an employer only whether an active record exists.</summary>
+/// <summary>
+/// What each role may do and see: the authority everything, the platform reads, a committee its own, a holder their
+/// own record; an employer learns whether an active record exists only from a share code the holder included it in.
+/// </summary>
 public sealed class IntegrityVisibilityTests : SeededServerTest
 {
     private string _s02 = "";
@@ -28,21 +33,50 @@ public sealed class IntegrityVisibilityTests : SeededServerTest
     }
 
     [Fact]
-    public async Task GetIntegrityStatus_Employer_LearnsOnlyWhetherAndWhichCategories()
+    public async Task GetIntegrityStatus_Employer_IsPermissionDeniedForAnyone()
     {
-        var status = await Server.StatusAsync(1, _employer);
+        var error = await Assert.ThrowsAsync<RpcException>(() => Server.StatusAsync(1, _employer));
 
-        Assert.True(status.HasActiveRecord);
-        Assert.Equal([MisconductType.Plagiarism, MisconductType.ReviewDisciplineBreach], status.Categories);
-        Assert.Empty(status.Records);
-        Assert.Equal(new GetIntegrityStatusResponse { HasActiveRecord = true, Categories = { status.Categories } }, status);
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+        Assert.Equal("The employer role may not call GetIntegrityStatus.", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task Employer_WithAShareCodeIncludingIt_LearnsOnlyWhetherAnActiveRecordExists()
+    {
+        var certificate = await Server.IssueAsync(Spec(2), Committee);
+        await Server.RecordAsync(Record(person: 2, type: MisconductType.Other));
+        var code = await Server.ShareAsync(Server.HolderToken(IdNumber(2)), certificate.Number, includeIntegrity: true);
+
+        var answer = await Server.VerifyCodeAsync(code.Code, _employer);
+
+        Assert.True(answer.Integrity.HasActiveRecord);
+        Assert.Equal(new SharedIntegrityStatus { HasActiveRecord = true, AsOf = answer.Integrity.AsOf }, answer.Integrity);
+    }
+
+    [Fact]
+    public async Task GetMyIntegrityRecord_Holder_SeesEveryRecordAboutThemAndNoOneElses()
+    {
+        await Server.RecordAsync(Record(person: 2, type: MisconductType.Other));
+        await Server.RescindAsync(_byAuthority.Id);
+
+        var own = await Server.Holders(Server.HolderToken(IdNumber(1))).GetMyIntegrityRecordAsync(new GetMyIntegrityRecordRequest());
+        var clean = await Server.Holders(Server.HolderToken(IdNumber(3))).GetMyIntegrityRecordAsync(new GetMyIntegrityRecordRequest());
+
+        Assert.True(own.HasActiveRecord);
+        Assert.Equal([(_byS02.Id, MisconductState.Active), (_byAuthority.Id, MisconductState.Rescinded), (_byS01.Id, MisconductState.Expired)],
+            own.Records.Select(r => (r.Id, r.State)));
+        Assert.Equal("行政复议撤销原认定", own.Records[1].Rescission.Reason);
+        Assert.All(own.Records, r => Assert.Equal("", r.RecordedBy));
+        Assert.All(own.Records, r => Assert.Equal("", r.Subject.DocumentNumber));
+        Assert.Equal(new GetMyIntegrityRecordResponse(), clean);
     }
 
     [Fact]
     public async Task GetIntegrityStatus_RoleFilter_CountsOnlyThatRole()
     {
-        var applicant = await Server.StatusAsync(1, _employer, SubjectRole.Applicant);
-        var staff = await Server.StatusAsync(1, _employer, SubjectRole.Staff);
+        var applicant = await Server.StatusAsync(1, _platform, SubjectRole.Applicant);
+        var staff = await Server.StatusAsync(1, _platform, SubjectRole.Staff);
 
         Assert.Equal([MisconductType.Plagiarism], applicant.Categories);
         Assert.False(staff.HasActiveRecord);
@@ -71,7 +105,7 @@ public sealed class IntegrityVisibilityTests : SeededServerTest
     [Fact]
     public async Task GetIntegrityStatus_PersonWithoutRecords_HasNone()
     {
-        var status = await Server.StatusAsync(2, _employer);
+        var status = await Server.StatusAsync(2, _platform);
 
         Assert.False(status.HasActiveRecord);
         Assert.Empty(status.Categories);

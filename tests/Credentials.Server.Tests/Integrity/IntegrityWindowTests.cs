@@ -105,11 +105,11 @@ public sealed class IntegrityWindowTests : SeededServerTest
         var certificate = await Server.IssueAsync(person: 1, Committee);
         var record = await Server.RecordAsync(Record(person: 1, decided: new DateOnly(2024, 12, 20), certificates: certificate.Number));
         var revoked = await Server.GetCertificateAsync(certificate.Number);
-        var employer = await Server.AddPrincipalAsync("employer", Role.Employer);
-        var now = await Server.StatusAsync(1, employer);
+        var platform = await Server.AddPrincipalAsync("platform", Role.Platform);
+        var now = await Server.StatusAsync(1, platform);
 
         Server.SetChinaTime(new DateTime(2027, 12, 21, 0, 0, 0));
-        var later = await Server.StatusAsync(1, employer);
+        var later = await Server.StatusAsync(1, platform);
 
         Assert.Equal((CertificateState.Revoked, record.Id), (revoked.State, revoked.Revocation.MisconductRecordId));
         Assert.True(now.HasActiveRecord);

@@ -13,12 +13,13 @@ namespace Credentials.Server.Tests.Security;
 /// </summary>
 public sealed class AccessRuleTests
 {
-    /// <summary>Anyone may ping, verify a certificate, read the signing keys and check the ledger's consistency.</summary>
+    /// <summary>Anyone may ping, verify a certificate (by number, envelope or share code), read the signing keys and check the ledger's consistency.</summary>
     private static readonly MethodDescriptor[] Public =
     [
         Contract.MethodTaking<PingRequest>(),
         Contract.MethodTaking<VerifyCertificateRequest>(),
         Contract.MethodTaking<VerifyEnvelopeRequest>(),
+        Contract.MethodTaking<VerifyShareCodeRequest>(),
         Contract.MethodTaking<ListSigningKeysRequest>(),
         Contract.MethodTaking<GetCheckpointRequest>(),
         Contract.MethodTaking<GetConsistencyProofRequest>(),

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Credentials.Server.Telemetry;
+using Credentials.Server.Tests.Holders;
 using Credentials.Server.Tests.Integrity;
 using Credentials.Server.Tests.Telemetry;
 using Credentials.V1;
@@ -45,10 +46,10 @@ public sealed class PersonalDataInLogsTests : SeededServerTest
         await Assert.ThrowsAsync<RpcException>(() => Server.Certificates(Committee).IssueCertificateAsync(mistyped).ResponseAsync);
         var batch = new BatchIssueCertificatesRequest { RequestId = "b", CommitteeCode = "DL-S01", Items = { Spec(5), Spec(6, specialty: "核电运行") } };
         await Assert.ThrowsAsync<RpcException>(() => Server.Certificates(Committee).BatchIssueCertificatesAsync(batch).ResponseAsync);
-        // The integrity record: fraud revoking a certificate, a status query, a rescission.
+        // The integrity record: fraud revoking a certificate, status queries (one refused to an employer), a rescission.
         var record = await Server.RecordAsync(IntegrityFixtures.Record(2, certificates: certificates[1].Number));
-        await Server.StatusAsync(2, employer);
-        await Server.StatusAsync(6, employer);
+        await Server.StatusAsync(2, Committee);
+        await Assert.ThrowsAsync<RpcException>(() => Server.StatusAsync(6, employer));
         await Server.RescindAsync(record.Id);
         await Assert.ThrowsAsync<RpcException>(() => Server.RecordAsync(IntegrityFixtures.Record(3, certificates: certificates[0].Number), Committee));
 
@@ -73,6 +74,60 @@ public sealed class PersonalDataInLogsTests : SeededServerTest
             Assert.All(used, id => Assert.False(text.Contains(id, StringComparison.OrdinalIgnoreCase), $"an ID number in the {what}"));
             Assert.All(names, name => Assert.False(text.Contains(name, StringComparison.Ordinal), $"a holder's name in the {what}"));
             Assert.All(tokens, token => Assert.False(text.Contains(token, StringComparison.Ordinal), $"a token in the {what}"));
+        }
+    }
+
+    [Fact]
+    public async Task HolderRun_TheIdNumberOfTheirTokens_IsInNoLogTraceMetricOrTable()
+    {
+        var employer = await Server.AddPrincipalAsync("hr-office", Core.Principals.Role.Employer);
+        var holder = IdNumber(7);
+        var mistyped = holder[..17] + (holder[17] == '0' ? '1' : '0');
+        var certificate = await Server.IssueAsync(7, Committee);
+        await Server.RecordAsync(IntegrityFixtures.Record(7, type: MisconductType.Other));
+        var now = Server.Time.GetUtcNow();
+        var token = TestHolders.Token(now, holder);
+        var refused = new[]
+        {
+            TestHolders.Token(now.AddHours(-3), holder),
+            TestHolders.Token(now, holder, audience: "another-service"),
+            TestHolders.Token(now, holder, key: TestHolders.NewKey("stolen")),
+            TestHolders.Token(now, mistyped),
+            TestHolders.Token(now, holder, issuer: "https://login.elsewhere.example"),
+        };
+
+        // Everything a holder does, and everything a verifier does with what the holder shared.
+        var holders = Server.Holders(token);
+        await holders.GetMeAsync(new GetMeRequest());
+        await holders.ListMyCertificatesAsync(new ListMyCertificatesRequest());
+        await holders.GetMyCertificateAsync(new GetMyCertificateRequest { Number = certificate.Number });
+        var shared = await Server.ShareAsync(token, certificate.Number, includeIntegrity: true);
+        await holders.ListShareCodesAsync(new ListShareCodesRequest());
+        await Server.VerifyCodeAsync(shared.Code);
+        await Server.VerifyCodeAsync(shared.Code, employer);
+        await holders.ListMyLookupsAsync(new ListMyLookupsRequest());
+        await holders.GetMyIntegrityRecordAsync(new GetMyIntegrityRecordRequest());
+        await Server.RevokeCodeAsync(token, shared.ShareCode.Id);
+        await Assert.ThrowsAsync<RpcException>(() => holders.GetMyCertificateAsync(
+            new GetMyCertificateRequest { Number = Verification.VerificationFixtures.UnknownNumber }).ResponseAsync);
+        foreach (var bad in refused)
+        {
+            await Assert.ThrowsAsync<RpcException>(() => Server.Holders(bad).GetMeAsync(new GetMeRequest()).ResponseAsync);
+        }
+        await Verification.VerificationFixtures.FlushAccessLogAsync(Server);
+        await _spans.WaitForAsync(s => s.GetTagItem("rpc.method") as string == "credentials.v1.HolderService/GetMe");
+
+        var logs = Server.Logs.AllText;
+        var traces = string.Join('\n', _spans.Snapshot().Select(Describe));
+        var metrics = (await PrometheusScrape.GetAsync(Server.Services.GetRequiredService<PrometheusEndpoint>().Address!)).Text;
+        var tables = DatabaseFiles.Text(Server);
+
+        Assert.Contains("/credentials.v1.HolderService/GetMe", logs, StringComparison.Ordinal);
+        Assert.Contains("holder", tables, StringComparison.Ordinal);
+        var secrets = new[] { holder, mistyped, token, shared.Code, shared.Code.Replace("-", "", StringComparison.Ordinal) }.Concat(refused).ToList();
+        foreach (var (what, text) in new[] { ("logs", logs), ("traces", traces), ("metrics", metrics), ("tables", tables) })
+        {
+            Assert.All(secrets, secret => Assert.False(text.Contains(secret, StringComparison.OrdinalIgnoreCase), $"an ID number, token or code in the {what}"));
         }
     }
 

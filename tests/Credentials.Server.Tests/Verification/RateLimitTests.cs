@@ -74,17 +74,34 @@ public sealed class RateLimitTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GetIntegrityStatus_EmployerOverTheLimit_IsResourceExhausted()
+    public async Task VerifyShareCode_GuessingOverTheLimit_IsResourceExhausted()
     {
-        var employer = await _server.AddPrincipalAsync("employer", Role.Employer);
-        var request = new GetIntegrityStatusRequest { DocumentType = DocumentType.ResidentIdCard, DocumentNumber = CertificateFixtures.IdNumber(1) };
+        // Guessed codes: well formed, matching none.
         for (var i = 0; i < Permits; i++)
         {
-            await _server.Integrity(employer).GetIntegrityStatusAsync(request);
+            var answer = await _server.Verification().VerifyShareCodeAsync(new VerifyShareCodeRequest { Code = Core.Holders.ShareCodeText.Generate() });
+            Assert.Equal(VerificationResult.NotFound, answer.Result);
         }
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            _server.Integrity(employer).GetIntegrityStatusAsync(request).ResponseAsync);
+            _server.Verification().VerifyShareCodeAsync(new VerifyShareCodeRequest { Code = Core.Holders.ShareCodeText.Generate() }).ResponseAsync);
+
+        AssertRateLimited(error);
+    }
+
+    [Fact]
+    public async Task GetIntegrityStatus_Committee_SharesTheCommitteeLimitWhenConfigured()
+    {
+        await using var server = await TestServer.StartAsync(null, $"--RateLimits:Committee:Permits={Permits}", "--RateLimits:Committee:Window=01:00:00");
+        await server.SeedDalianCommitteesAsync();
+        var committee = await server.AddPrincipalAsync("dl-s01", Role.Committee, "DL-S01");
+        var request = new GetIntegrityStatusRequest { DocumentType = DocumentType.ResidentIdCard, DocumentNumber = CertificateFixtures.IdNumber(1) };
+        for (var i = 0; i < Permits; i++)
+        {
+            await server.Integrity(committee).GetIntegrityStatusAsync(request);
+        }
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => server.Integrity(committee).GetIntegrityStatusAsync(request).ResponseAsync);
 
         AssertRateLimited(error);
     }

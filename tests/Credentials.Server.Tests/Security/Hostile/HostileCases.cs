@@ -1,6 +1,7 @@
 using Credentials.Core.Principals;
 using Credentials.Core.Time;
 using Credentials.Server.Tests.Certificates;
+using Credentials.Server.Tests.Holders;
 using Credentials.Server.Tests.Integrity;
 using Credentials.V1;
 using Google.Protobuf;
@@ -8,11 +9,22 @@ using Grpc.Core;
 
 namespace Credentials.Server.Tests.Security.Hostile;
 
-/// <summary>What the valid requests refer to: seeded committees, tokens, an issued certificate, a misconduct record.</summary>
+/// <summary>
+/// What the valid requests refer to: seeded committees, tokens, an issued certificate, a misconduct record, the
+/// certificate's holder signed in and a share code of theirs.
+/// </summary>
 public sealed record HostileContext(TestServer Server, string CommitteeToken, string PlatformToken, string EmployerToken,
     string CertificateNumber, string RevocableNumber, string RecordId, string CertificateQrText)
 {
     public string AuthorityToken => Server.AuthorityToken;
+
+    /// <summary>The holder of <see cref="CertificateNumber"/>.</summary>
+    public string HolderToken { get; init; } = "";
+
+    /// <summary>A share code of <see cref="CertificateNumber"/>, and its id.</summary>
+    public string ShareCode { get; init; } = "";
+
+    public long ShareCodeId { get; init; }
 
     public static async Task<HostileContext> CreateAsync(TestServer server)
     {
@@ -24,8 +36,15 @@ public sealed record HostileContext(TestServer Server, string CommitteeToken, st
         // RestoreCommittee needs a suspended committee.
         await server.Committees(server.AuthorityToken).SuspendCommitteeAsync(
             new SuspendCommitteeRequest { Code = "DL-S03", Reason = "整改", DecisionDocument = "大人社函〔2024〕1号" });
+        var holder = server.HolderToken(CertificateFixtures.IdNumber(1));
+        var shared = await server.ShareAsync(holder, certificate.Number);
         return new HostileContext(server, committee, await server.AddPrincipalAsync("platform", Role.Platform),
-            await server.AddPrincipalAsync("employer", Role.Employer), certificate.Number, revocable.Number, record.Id, certificate.QrText);
+            await server.AddPrincipalAsync("employer", Role.Employer), certificate.Number, revocable.Number, record.Id, certificate.QrText)
+        {
+            HolderToken = holder,
+            ShareCode = shared.Code,
+            ShareCodeId = shared.ShareCode.Id,
+        };
     }
 }
 
@@ -95,6 +114,8 @@ public static class HostileCases
                 Reason = RevocationReason.Other, Details = "冒名顶替", DecisionDocument = "大人社发〔2024〕40号", EffectiveDate = Dates.ToProto(new DateOnly(2024, 12, 10)),
             },
         }, c => c.CommitteeToken, RevocationOutputs),
+        Case((server, token, request) => server.Certificates(token).ReissueCertificateAsync(request),
+            c => new ReissueCertificateRequest { Number = c.CertificateNumber, Reason = "持证人申请：旧版二维码含身份证号摘要" }, c => c.CommitteeToken),
 
         Case((server, token, request) => server.Integrity(token).RecordMisconductAsync(request),
             _ => new RecordMisconductRequest { RequestId = "hostile-record", Record = IntegrityFixtures.Record(person: 30, type: MisconductType.Other) },
@@ -107,7 +128,7 @@ public static class HostileCases
         Case((server, token, request) => server.Integrity(token).GetIntegrityStatusAsync(request), _ => new GetIntegrityStatusRequest
         {
             DocumentType = DocumentType.ResidentIdCard, DocumentNumber = CertificateFixtures.IdNumber(9), Role = SubjectRole.Applicant,
-        }, c => c.EmployerToken),
+        }, c => c.PlatformToken),
         Case((server, token, request) => server.Integrity(token).ListMisconductAsync(request), _ => new ListMisconductRequest
         {
             PageSize = 5, Role = SubjectRole.Applicant, Type = MisconductType.Plagiarism, CommitteeCode = "DL-S01", State = MisconductState.Active,
@@ -120,6 +141,7 @@ public static class HostileCases
         }, _ => null),
         Case((server, token, request) => server.Verification(token).VerifyEnvelopeAsync(request),
             c => new VerifyEnvelopeRequest { QrText = c.CertificateQrText }, c => c.EmployerToken),
+        Case((server, token, request) => server.Verification(token).VerifyShareCodeAsync(request), c => new VerifyShareCodeRequest { Code = c.ShareCode }, _ => null),
         Case((server, token, request) => server.Verification(token).ListSigningKeysAsync(request), _ => new ListSigningKeysRequest(), _ => null),
         Case((server, token, request) => server.Verification(token).ListVerificationsAsync(request), c => new ListVerificationsRequest
         {
@@ -144,6 +166,21 @@ public static class HostileCases
         }, c => c.PlatformToken),
         Case((server, token, request) => server.Ledger(token).GetStatisticsAsync(request),
             _ => new GetStatisticsRequest { ReviewYear = 2024, CommitteeCode = "DL-S01" }, c => c.PlatformToken),
+
+        Case((server, token, request) => server.Holders(token).GetMeAsync(request), _ => new GetMeRequest(), c => c.HolderToken),
+        Case((server, token, request) => server.Holders(token).ListMyCertificatesAsync(request), _ => new ListMyCertificatesRequest { PageSize = 5 }, c => c.HolderToken),
+        Case((server, token, request) => server.Holders(token).GetMyCertificateAsync(request),
+            c => new GetMyCertificateRequest { Number = c.CertificateNumber }, c => c.HolderToken),
+        Case((server, token, request) => server.Holders(token).CreateShareCodeAsync(request), c => new CreateShareCodeRequest
+        {
+            CertificateNumber = c.CertificateNumber, ValidityDays = 30, Purpose = "应聘 XX 公司", IncludeIntegrity = true,
+        }, c => c.HolderToken),
+        Case((server, token, request) => server.Holders(token).ListShareCodesAsync(request),
+            c => new ListShareCodesRequest { PageSize = 5, CertificateNumber = c.CertificateNumber }, c => c.HolderToken),
+        Case((server, token, request) => server.Holders(token).RevokeShareCodeAsync(request), c => new RevokeShareCodeRequest { Id = c.ShareCodeId }, c => c.HolderToken),
+        Case((server, token, request) => server.Holders(token).ListMyLookupsAsync(request),
+            c => new ListMyLookupsRequest { PageSize = 5, CertificateNumber = c.CertificateNumber }, c => c.HolderToken),
+        Case((server, token, request) => server.Holders(token).GetMyIntegrityRecordAsync(request), _ => new GetMyIntegrityRecordRequest(), c => c.HolderToken),
     ];
 
     private static HostileCase Case<TRequest, TResponse>(Func<TestServer, string?, TRequest, AsyncUnaryCall<TResponse>> call,
