@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Credentials.Cli.Certificates;
+using Credentials.Cli.Holders;
 using Credentials.Cli.Integrity;
 using Credentials.Cli.Qr;
 using Credentials.Cli.Verification;
@@ -11,11 +12,13 @@ namespace Credentials.Cli.Hosting;
 public static class Credctl
 {
     private const string Description = """
-        credctl: verify, issue and revoke electronic title certificates (电子职称证书) of a Credentials service.
+        credctl: verify, issue and revoke electronic title certificates (电子职称证书) of a Credentials service;
+        as a certificate holder, see your certificates and who looked them up, and share them with codes.
 
         Server and token come from --server/--token or CREDENTIALS_URL/CREDENTIALS_TOKEN
-        (default server http://127.0.0.1:50051). Verification needs no token. Over https://,
-        --ca trusts a private CA and --cert/--key present a client certificate (mutual TLS).
+        (default server http://127.0.0.1:50051). Verification needs no token; 'me' and 'share' take a
+        holder's JWT. Over https://, --ca trusts a private CA and --cert/--key present a client
+        certificate (mutual TLS).
         """ + "\n\n" + ExitCodes.HelpText;
 
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
@@ -37,10 +40,13 @@ public static class Credctl
         root.Subcommands.Add(KeysCommand.Create(handlers));
         root.Subcommands.Add(IssueCommand.Create(handlers));
         root.Subcommands.Add(RevokeCommand.Create(handlers));
+        root.Subcommands.Add(ReissueCommand.Create(handlers));
         root.Subcommands.Add(MisconductCommand.Create(handlers));
         root.Subcommands.Add(ListCommand.Create(handlers));
         root.Subcommands.Add(GetCommand.Create(handlers));
         root.Subcommands.Add(QrCommand.Create(handlers));
+        root.Subcommands.Add(MeCommand.Create(handlers));
+        root.Subcommands.Add(ShareCommand.Create(handlers));
         return root;
     }
 

@@ -17,7 +17,7 @@ internal sealed class GlobalOptions
 
     public Option<string?> Token { get; } = new("--token")
     {
-        Description = $"Bearer token crd_... (default: ${TokenVariable}; verification needs none)",
+        Description = $"Bearer token: crd_... of a principal, or a holder's JWT for 'me' and 'share' (default: ${TokenVariable}; verification needs none)",
         Recursive = true,
     };
 

@@ -34,6 +34,20 @@ public sealed class OfflineVerificationTests : CliServerTest
     }
 
     [Fact]
+    public async Task Offline_VersionOneQrText_StillVerifies()
+    {
+        var number = await Credentials.Server.Tests.Certificates.CertificateFixtures.IssueVersionOneAsync(Server, Credentials.Server.Tests.Certificates.CertificateFixtures.Spec(112));
+        var certificate = (await AuthorityCertificates.GetCertificateAsync(new GetCertificateRequest { Number = number })).Certificate;
+        var keys = await SaveKeySetAsync();
+
+        var run = await OfflineAsync(certificate.QrText, keys);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.StartsWith("VALID (offline): " + number, run.Out, StringComparison.Ordinal);
+        Assert.Contains("document version 1", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Offline_EnvelopeFileAndStandardInput_AreValid()
     {
         var issued = await IssueAsync(person: 111);

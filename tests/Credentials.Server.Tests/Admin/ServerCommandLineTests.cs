@@ -73,7 +73,7 @@ public sealed class ServerCommandLineTests
         Assert.Empty(_serviceRuns);
         // Every admin command of the documentation is there.
         Assert.Equal(
-            ["backup", "committees seed", "help", "init", "keys compromise", "keys list", "keys rotate", "ledger checkpoint", "ledger key",
+            ["backup", "committees seed", "help", "holders token", "init", "keys compromise", "keys list", "keys rotate", "ledger checkpoint", "ledger key",
              "principals add", "principals bind-certificate", "principals list", "principals revoke", "principals unbind-certificate", "restore"],
             commands.Select(c => string.Join(' ', c)).Order(StringComparer.Ordinal));
     }

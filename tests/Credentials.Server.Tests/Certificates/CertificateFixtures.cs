@@ -19,7 +19,7 @@ namespace Credentials.Server.Tests.Certificates;
 /// Requests the certificate tests share: a 2024 senior engineering title of DL-S01, and how tests come by issued
 /// certificates (here, so that a change in how certificates are issued touches one place).
 /// </summary>
-internal static class CertificateFixtures
+public static class CertificateFixtures
 {
     public static string IdNumber(int person) => Samples.ResidentId(new DateOnly(1980, 1, 1).AddDays(person * 37), person % 1000);
 

@@ -3,7 +3,7 @@ using Credentials.V1;
 namespace Credentials.Server.Tests.Holders;
 
 /// <summary>Calls the holder tests share.</summary>
-internal static class HolderFixtures
+public static class HolderFixtures
 {
     public static Task<CreateShareCodeResponse> ShareAsync(this TestServer server, string holderToken, string number, int days = 30,
         string purpose = "应聘 XX 公司", bool includeIntegrity = false) =>

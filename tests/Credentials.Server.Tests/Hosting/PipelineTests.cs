@@ -11,8 +11,9 @@ namespace Credentials.Server.Tests.Hosting;
 /// </summary>
 public sealed class PipelineTests : IAsyncLifetime
 {
-    // What ASP.NET Core's authentication handlers log (Debug) when a request carries no credential.
-    private const string NotAuthenticated = "AuthenticationScheme: Bearer was not authenticated.";
+    // What ASP.NET Core's authentication handlers log (Debug) when a request carries no credential: the token
+    // handler, where the bearer scheme forwards a request without a JWT.
+    private const string NotAuthenticated = "AuthenticationScheme: Token was not authenticated.";
 
     private TestServer _server = null!;
 
