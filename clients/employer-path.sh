@@ -3,8 +3,10 @@
 # seed the committees, issue a certificate with credctl, verify it with credctl and with
 # clients/python/verify.py, online (by number and name, by QR text) and offline (with a saved
 # key set), revoke it, and check that both now answer REVOKED with exit code 2, while offline
-# verification still finds it authentic (offline cannot see revocations). Prints a PASS/FAIL
-# line per check and "employer-path: N passed, N failed"; exits 1 if any failed.
+# verification still finds it authentic (offline cannot see revocations). On the way the holder
+# signs in (a local holder token), sees the certificate, shares it with a code that both
+# clients verify, and sees the lookup. Prints a PASS/FAIL line per check and
+# "employer-path: N passed, N failed"; exits 1 if any failed.
 #
 #   clients/employer-path.sh
 set -euo pipefail
@@ -26,7 +28,7 @@ if ! dotnet build clients/Credentials.Cli -c Release -nologo -v q >"$work/build.
   exit 1
 fi
 CREDCTL_DLL="$(find clients/Credentials.Cli/bin/Release -name credctl.dll -print -quit)"
-server_start "$work/data" "$work/server.log"
+server_start "$work/data" "$work/server.log" --Holders:TrustLocalTokens=true
 if [[ -z $SERVER_TOKEN ]]; then
   echo "employer-path: the server printed no authority token" >&2
   exit 1
@@ -86,6 +88,19 @@ expect "verify.py offline (credctl's key set): valid" 0 "^VALID \(offline\): $nu
 expect "credctl offline (verify.py's key set): valid" 0 "^VALID \(offline\): $number" \
   credctl verify-envelope "$work/cert.env" --offline --keys "$work/keys-py.json"
 
+# The holder: signs in (here with a local holder token the server was told to trust), sees the
+# certificate, and shares it with a code the employer verifies with nothing else.
+holder="$(dotnet "$SERVER_DLL" holders token --name 张伟 --document 11010519491231002X --data-dir "$work/data" --Holders:TrustLocalTokens=true)"
+expect "credctl me certificates" 0 "^$number  VALID" credctl me certificates --token "$holder"
+credctl share create "$number" --days 30 --purpose "应聘 XX 公司" --token "$holder" --json >"$work/shared.json"
+code="$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["code"])' "$work/shared.json")"
+code_id="$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["shareCode"]["id"])' "$work/shared.json")"
+expect "credctl verify --code: valid" 0 "^VALID: $number" credctl verify --code "$code"
+expect "verify.py verify --code: valid" 0 "^VALID: $number" verify_py verify --code "$code"
+expect "verify.py verify --code, purpose shown" 0 "shared for: 应聘 XX 公司" verify_py verify --code "$code"
+expect "credctl verify --code, unknown code: not found" 2 "^NOT_FOUND" credctl verify --code 7KQM-2XWD-9FHT-A3CN
+expect "credctl me lookups: the code's use" 0 "share code $code_id" credctl me lookups --token "$holder"
+
 # The QR code holds exactly the TC1: text (read back with zbarimg, from zbar-tools, when installed).
 if command -v zbarimg >/dev/null; then
   expect "credctl qr --png" 0 "QR code version" credctl qr "$work/cert.txt" --png "$work/cert.png"
@@ -109,6 +124,9 @@ expect "credctl verify: revoked" 2 "^REVOKED: $number" credctl verify "$number" 
 expect "verify.py verify: revoked" 2 "^REVOKED: $number" verify_py verify "$number" --name 张伟
 expect "credctl verify-envelope: revoked" 2 "^REVOKED: $number" credctl verify-envelope "$work/cert.txt"
 expect "verify.py verify-envelope: revoked" 2 "^REVOKED: $number" verify_py verify-envelope "$work/cert.txt"
+expect "verify.py verify --code: revoked" 2 "^REVOKED: $number" verify_py verify --code "$code"
+expect "credctl share revoke" 0 "^Revoked" credctl share revoke "$code_id" --token "$holder"
+expect "verify.py verify --code, revoked code: not found" 2 "^NOT_FOUND" verify_py verify --code "$code"
 expect "credctl verify --json: revoked" 2 '"result": "VERIFICATION_RESULT_REVOKED"' credctl verify "$number" --name 张伟 --json
 expect "credctl offline after revocation: still authentic" 0 "^VALID \(offline\)" credctl verify-envelope "$work/cert.txt" --offline --keys "$work/keys.json"
 expect "verify.py offline after revocation: still authentic" 0 "^VALID \(offline\)" verify_py verify-envelope "$work/cert.txt" --offline --keys "$work/keys.json"

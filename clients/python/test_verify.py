@@ -234,6 +234,29 @@ class OfflineVerificationTests(unittest.TestCase):
                 self.assertEqual(steps[0], ("DECODE", "FAILED"))
                 self.assertEqual(len(steps), 7)
 
+    def test_version_one_document_with_its_digest_is_still_valid(self):
+        signer = self.signers["Ed25519"]
+        doc = document(signer.key_id)
+        doc.holder_document_salt = bytes(16)
+        doc.holder_document_digest = hashlib.sha256(bytes(16) + b"11010519491231002X").digest()
+        env = envelope(signer, doc.SerializeToString(), payload_type=verify.PAYLOAD_TYPE_V1)
+
+        checks, _, _ = verify.verify_offline(qr_text(env), self.keys(signer.info()))
+
+        self.assertEqual(checks.verdict, "VALID")
+        self.assertIn("document version 1", checks.checks[0][2])
+
+    def test_version_two_document_with_a_digest_is_malformed(self):
+        signer = self.signers["Ed25519"]
+        doc = document(signer.key_id)
+        doc.holder_document_digest = bytes(32)
+        env = envelope(signer, doc.SerializeToString())
+
+        verdict, steps, _ = self.run_offline(qr_text(env), self.keys(signer.info()))
+
+        self.assertEqual(verdict, "MALFORMED")
+        self.assertEqual(steps[3], ("DOCUMENT", "FAILED"))
+
     def test_key_set_entry_holding_another_key_is_refused(self):
         signer, other = self.signers["Ed25519"], self.signers["SM2-SM3"]
         info = signer.info()
@@ -265,6 +288,13 @@ class OfflineVerificationTests(unittest.TestCase):
                 verify.main(["verify", "DL-S01-2024-000001X"])
         self.assertEqual(missing_keys, verify.EXIT_USAGE)
         self.assertEqual(bad_option.exception.code, verify.EXIT_USAGE)
+
+    def test_main_code_with_a_number_or_nothing_is_a_usage_error(self):
+        for argv in (["verify", "--code", "7KQM-2XWD-9FHT-A3CN", "DL-S01-2024-000001X"], ["verify"],
+                     ["verify", "--code", "7KQM-2XWD-9FHT-A3CN", "--name", "张伟"]):
+            with self.subTest(argv=argv), contextlib.redirect_stderr(io.StringIO()), self.assertRaises(SystemExit) as error:
+                verify.main(argv)
+            self.assertEqual(error.exception.code, verify.EXIT_USAGE)
 
 
 if __name__ == "__main__":

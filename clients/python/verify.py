@@ -2,22 +2,29 @@
 """An employer's verifier of electronic title certificates (电子职称证书).
 
     verify.py verify NUMBER --name NAME [--document-type T --document-number N]
+    verify.py verify --code CODE
     verify.py verify-envelope SOURCE [--offline [--keys keys.json]]
     verify.py keys-save FILE
 
 SOURCE is the certificate's QR text ("TC1:..."), a file holding that text or the
 envelope's bytes, or - for standard input.
 
-Online (the default) the service decides: VerificationService.VerifyCertificate or
-VerifyEnvelope over grpcio. Offline (--offline) nothing about the certificate is sent:
+CODE is a share code (在线验证码) the holder made for you, e.g. 7KQM-2XWD-9FHT-A3CN: it alone
+names the certificate (VerifyShareCode), and says whether the holder has an active integrity
+record only if the holder chose to share that.
+
+Online (the default) the service decides: VerificationService.VerifyCertificate,
+VerifyShareCode or VerifyEnvelope over grpcio. Offline (--offline) nothing about the certificate is sent:
 the QR text is decoded here (Base45 per RFC 9285, zlib, protobuf Envelope), the DSSE
 pre-authentication encoding PAE(payload_type, payload) is rebuilt, and the signature is
 checked against the published keys - a key set saved by `credctl keys save` or
 `verify.py keys-save` (--keys), or fetched with ListSigningKeys when --keys is not given -
 with openssl (SM2 with SM3, distinguishing ID 1234567812345678) or Python's cryptography
 (ECDSA P-256, Ed25519). Then the document is parsed and the key's validity and compromise
-are checked at the time the document says it was issued. Offline cannot know about a
-revocation: the record and status steps are reported as skipped.
+are checked at the time the document says it was issued. Documents of version 2 (payload type
+...certificate.v2+protobuf) and of version 1 (v1, with a salted digest of the ID number) are
+both accepted; a version 2 document that carries a digest is malformed. Offline cannot know
+about a revocation: the record and status steps are reported as skipped.
 
 Options anywhere: --server ADDRESS (host:port or http://host:port; default
 $CREDENTIALS_URL, else 127.0.0.1:50051), --token TOKEN (default $CREDENTIALS_TOKEN; not
@@ -53,7 +60,9 @@ import protoset
 EXIT_OK, EXIT_USAGE, EXIT_NOT_VALID, EXIT_SERVER, EXIT_REFUSED = 0, 1, 2, 3, 4
 DEFAULT_SERVER = "127.0.0.1:50051"
 QR_PREFIX = "TC1:"
-PAYLOAD_TYPE = "application/vnd.credentials.certificate.v1+protobuf"
+PAYLOAD_TYPE_V1 = "application/vnd.credentials.certificate.v1+protobuf"
+PAYLOAD_TYPE = "application/vnd.credentials.certificate.v2+protobuf"
+DOCUMENT_VERSIONS = {PAYLOAD_TYPE_V1: 1, PAYLOAD_TYPE: 2}
 MAX_ENVELOPE = 64 * 1024
 MAX_QR_TEXT = 4296
 MAX_SIGNATURES = 8
@@ -291,12 +300,14 @@ def verify_offline(source, keys):
         envelope = Envelope.FromString(raw)
     except (ValueError, DecodeError) as error:
         return checks.fail("DECODE", "MALFORMED", f"Not decodable: {error or 'not a protobuf Envelope'}."), None, ""
-    if envelope.payload_type != PAYLOAD_TYPE:
-        return checks.fail("DECODE", "MALFORMED", f"payload_type is {envelope.payload_type[:80]!r}; expected {PAYLOAD_TYPE!r}."), None, ""
+    version = DOCUMENT_VERSIONS.get(envelope.payload_type)
+    if version is None:
+        return checks.fail("DECODE", "MALFORMED", f"payload_type is {envelope.payload_type[:80]!r}; "
+                           f"expected {PAYLOAD_TYPE!r} (or {PAYLOAD_TYPE_V1!r})."), None, ""
     signatures = list(envelope.signatures)
     if not 1 <= len(signatures) <= MAX_SIGNATURES or any(not s.keyid for s in signatures):
         return checks.fail("DECODE", "MALFORMED", f"The envelope has {len(signatures)} signatures; expected 1 to {MAX_SIGNATURES}, each naming its key."), None, ""
-    checks.passed("DECODE", f"Decoded the {form}; payload type {PAYLOAD_TYPE}.")
+    checks.passed("DECODE", f"Decoded the {form}; payload type {envelope.payload_type} (document version {version}).")
 
     signature = next((s for s in signatures if s.keyid in keys), None)
     if signature is None:
@@ -318,6 +329,8 @@ def verify_offline(source, keys):
         return checks.fail("DOCUMENT", "MALFORMED", "The document has no number or no issue time."), None, key.key_id
     if document.key_id != key.key_id:
         return checks.fail("DOCUMENT", "MALFORMED", f"The document names key {document.key_id[:80]!r} but is signed by {key.key_id}."), None, key.key_id
+    if version >= 2 and (document.holder_document_digest or document.holder_document_salt):
+        return checks.fail("DOCUMENT", "MALFORMED", "A version 2 document carries no holder digest or salt."), None, key.key_id
     checks.passed("DOCUMENT", f"Certificate {document.number}, issued {_format(document.issued_at)}.")
 
     issued_at = _instant(document.issued_at)
@@ -473,6 +486,8 @@ def read_source(argument):
 
 
 def command_verify(args, service):
+    if args.code is not None:
+        return command_verify_code(args, service)
     request = Messages.get("VerifyCertificateRequest")(number=args.number, holder_name=args.name)
     if args.document_number:
         request.document_number = args.document_number
@@ -495,6 +510,31 @@ def command_verify(args, service):
               .get(result, result))
         if response.HasField("certificate"):
             print_certificate(response.certificate)
+    return EXIT_OK if result == "VALID" else EXIT_NOT_VALID
+
+
+def command_verify_code(args, service):
+    request = Messages.get("VerifyShareCodeRequest")(code=args.code)
+    response = _call(service(), "VerifyShareCode", request, "VerifyShareCodeResponse")
+    result = _short(_enum_name(response, "result"))
+    if args.json:
+        print_json(response)
+    else:
+        print({"VALID": f"VALID: {response.certificate.number} is a valid certificate.",
+               "REVOKED": f"REVOKED: {response.certificate.number} was revoked.",
+               "NOT_FOUND": "NOT_FOUND: no valid share code is this one (unknown, expired or revoked by its holder)."}
+              .get(result, result))
+        if response.HasField("certificate"):
+            print_certificate(response.certificate)
+            if response.purpose:
+                print(f"  shared for: {response.purpose}")
+            print(f"  code valid until: {_format(response.code_expire_time)}")
+            if response.HasField("integrity"):
+                day = response.integrity.as_of
+                state = "an active misconduct record exists" if response.integrity.has_active_record else "no active misconduct record"
+                print(f"  integrity: {state} (as of {day.year:04d}-{day.month:02d}-{day.day:02d})")
+            else:
+                print("  integrity: not shared by the holder")
     return EXIT_OK if result == "VALID" else EXIT_NOT_VALID
 
 
@@ -562,11 +602,12 @@ def parse_arguments(argv):
     common = options(Parser(add_help=False), defaults=False)
     parser = options(Parser(prog="verify.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter), defaults=True)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    verify = commands.add_parser("verify", parents=[common], help="verify by number and holder name (online)")
-    verify.add_argument("number")
-    verify.add_argument("--name", required=True)
+    verify = commands.add_parser("verify", parents=[common], help="verify by number and holder name, or by a share code (online)")
+    verify.add_argument("number", nargs="?")
+    verify.add_argument("--name")
     verify.add_argument("--document-type", default="resident-id-card")
     verify.add_argument("--document-number")
+    verify.add_argument("--code", help="a share code the holder made, instead of NUMBER and --name")
     verify.set_defaults(handler=command_verify)
     envelope = commands.add_parser("verify-envelope", parents=[common], help="verify a TC1: text or envelope file")
     envelope.add_argument("source")
@@ -576,7 +617,13 @@ def parse_arguments(argv):
     save = commands.add_parser("keys-save", parents=[common], help="save the published keys for offline use")
     save.add_argument("file")
     save.set_defaults(handler=command_keys_save)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.command == "verify":
+        if args.code is not None and (args.number or args.name or args.document_number):
+            verify.error("--code takes no NUMBER, --name or --document-number: the code alone names the certificate")
+        if args.code is None and not (args.number and args.name):
+            verify.error("give NUMBER and --name, or --code")
+    return args
 
 
 def main(argv=None):
