@@ -414,7 +414,8 @@ def _short(name):
     return name
 
 
-def print_certificate(certificate):
+def print_certificate(certificate, more=()):
+    """The certificate's lines, and MORE (label, value) pairs aligned with them."""
     date = certificate.qualification_date
     lines = [
         ("number", certificate.number),
@@ -430,6 +431,7 @@ def print_certificate(certificate):
         effective = certificate.revocation.effective_date
         lines.append(("revoked", f"{effective.year:04d}-{effective.month:02d}-{effective.day:02d} "
                                  f"({_short(_enum_name(certificate.revocation, 'reason'))})"))
+    lines.extend(more)
     width = max(len(label) for label, value in lines if value) + 1
     for label, value in lines:
         if value:
@@ -525,16 +527,14 @@ def command_verify_code(args, service):
                "NOT_FOUND": "NOT_FOUND: no valid share code is this one (unknown, expired or revoked by its holder)."}
               .get(result, result))
         if response.HasField("certificate"):
-            print_certificate(response.certificate)
-            if response.purpose:
-                print(f"  shared for: {response.purpose}")
-            print(f"  code valid until: {_format(response.code_expire_time)}")
+            integrity = "not shared by the holder"
             if response.HasField("integrity"):
                 day = response.integrity.as_of
                 state = "an active misconduct record exists" if response.integrity.has_active_record else "no active misconduct record"
-                print(f"  integrity: {state} (as of {day.year:04d}-{day.month:02d}-{day.day:02d})")
-            else:
-                print("  integrity: not shared by the holder")
+                integrity = f"{state} (as of {day.year:04d}-{day.month:02d}-{day.day:02d})"
+            print_certificate(response.certificate, [("shared for", response.purpose),
+                                                     ("code valid until", _format(response.code_expire_time)),
+                                                     ("integrity", integrity)])
     return EXIT_OK if result == "VALID" else EXIT_NOT_VALID
 
 

@@ -18,10 +18,14 @@ internal static class CertificateText
             ("review meeting", VerifiedCertificateText.Date(spec.ReviewMeetingDate)),
             ("qualified on", VerifiedCertificateText.Date(spec.QualificationDate)),
             ("approval", spec.ApprovalDocument),
-            ("issued", $"{certificate.IssueTime?.ToDateTimeOffset():yyyy-MM-dd'T'HH:mm:ss'Z'} by {certificate.IssuedBy}"),
+            ("issued", $"{certificate.IssueTime?.ToDateTimeOffset():yyyy-MM-dd'T'HH:mm:ss'Z'}{By(certificate.IssuedBy)}"),
+            ("reissued", certificate.ReissueTime?.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)),
             ("revoked", certificate.Revocation is { } r
-                ? $"{VerifiedCertificateText.Date(r.EffectiveDate)} ({EnumNames.Short(r.Reason)}, {r.DecisionDocument}) by {r.RecordedBy}"
+                ? $"{VerifiedCertificateText.Date(r.EffectiveDate)} ({EnumNames.Short(r.Reason)}, {r.DecisionDocument}){By(r.RecordedBy)}"
                 : null),
             ("qr text", withQrText ? certificate.QrText : null));
     }
+
+    /// <summary>" by NAME", or nothing where the answer leaves the principal out (a holder's view).</summary>
+    private static string By(string principal) => principal.Length == 0 ? "" : " by " + principal;
 }

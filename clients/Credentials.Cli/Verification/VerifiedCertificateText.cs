@@ -7,9 +7,10 @@ namespace Credentials.Cli.Verification;
 /// <summary>How a verified certificate reads in text output.</summary>
 internal static class VerifiedCertificateText
 {
-    public static void Write(Output output, VerifiedCertificate certificate)
+    /// <param name="more">Further lines, aligned with the certificate's (what a share code adds).</param>
+    public static void Write(Output output, VerifiedCertificate certificate, params (string Label, string? Value)[] more)
     {
-        output.Fields(
+        output.Fields([
             ("number", certificate.Number),
             ("holder", $"{certificate.HolderName} ({EnumNames.Short(certificate.HolderDocumentType)} {certificate.HolderDocumentMasked})"),
             ("title", $"{certificate.TitleName} ({EnumNames.Short(certificate.Level)}), {certificate.Series} / {certificate.Specialty}"),
@@ -18,7 +19,8 @@ internal static class VerifiedCertificateText
             ("qualified on", Date(certificate.QualificationDate)),
             ("approval", certificate.ApprovalDocument),
             ("issued at", certificate.IssueTime?.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)),
-            ("revoked", certificate.Revocation is { } r ? $"{Date(r.EffectiveDate)} ({EnumNames.Short(r.Reason)})" : null));
+            ("revoked", certificate.Revocation is { } r ? $"{Date(r.EffectiveDate)} ({EnumNames.Short(r.Reason)})" : null),
+            .. more]);
     }
 
     public static string? Date(Google.Type.Date? date) => Dates.ToDateOnly(date) is { } d ? Dates.ToIso(d) : null;

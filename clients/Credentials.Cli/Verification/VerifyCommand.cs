@@ -73,8 +73,7 @@ internal static class VerifyCommand
             });
             if (response.Certificate is { } certificate)
             {
-                VerifiedCertificateText.Write(output, certificate);
-                output.Fields(
+                VerifiedCertificateText.Write(output, certificate,
                     ("shared for", response.Purpose),
                     ("code valid until", response.CodeExpireTime?.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)),
                     ("integrity", response.Integrity is { } integrity
