@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Credentials.Cli.Certificates;
+using Credentials.Cli.Committees;
 using Credentials.Cli.Integrity;
 using Credentials.Cli.Qr;
 using Credentials.Cli.Verification;
@@ -38,6 +39,7 @@ public static class Credctl
         root.Subcommands.Add(IssueCommand.Create(handlers));
         root.Subcommands.Add(RevokeCommand.Create(handlers));
         root.Subcommands.Add(MisconductCommand.Create(handlers));
+        root.Subcommands.Add(CommitteeCommand.Create(handlers));
         root.Subcommands.Add(ListCommand.Create(handlers));
         root.Subcommands.Add(GetCommand.Create(handlers));
         root.Subcommands.Add(QrCommand.Create(handlers));

@@ -41,6 +41,7 @@ internal sealed class ServiceClient : IDisposable
         Certificates = new CertificateService.CertificateServiceClient(invoker);
         Verification = new VerificationService.VerificationServiceClient(invoker);
         Integrity = new IntegrityService.IntegrityServiceClient(invoker);
+        Committees = new CommitteeService.CommitteeServiceClient(invoker);
     }
 
     public CertificateService.CertificateServiceClient Certificates { get; }
@@ -48,6 +49,8 @@ internal sealed class ServiceClient : IDisposable
     public VerificationService.VerificationServiceClient Verification { get; }
 
     public IntegrityService.IntegrityServiceClient Integrity { get; }
+
+    public CommitteeService.CommitteeServiceClient Committees { get; }
 
     /// <summary>Options of one call: the --timeout deadline from now, and the command's cancellation.</summary>
     public CallOptions Call(CancellationToken cancellationToken) => new(deadline: DateTime.UtcNow + _timeout, cancellationToken: cancellationToken);

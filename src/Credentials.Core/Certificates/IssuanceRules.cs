@@ -87,7 +87,17 @@ public static class IssuanceRules
     /// Why this committee may not issue this content today: an empty list when it may. Reasons are
     /// UPPER_SNAKE_CASE codes for ErrorInfo.
     /// </summary>
-    public static List<(string Reason, string Description)> CheckCommittee(Committee committee, CertificateContent content)
+    public static List<(string Reason, string Description)> CheckCommittee(Committee committee, CertificateContent content) =>
+        CheckCommittee(committee, content.ReviewMeetingDate, content.Series, content.Specialty, content.Level);
+
+    /// <summary>
+    /// Why this committee may not act today for a review that met on <paramref name="meetingDate"/>
+    /// for this series, specialty and level: it must not be suspended or withdrawn now, and on the
+    /// meeting date (the date that matters) it must have been accredited (one of its windows covers
+    /// it: a renewal does not bridge a lapse), active, and accredited for the title in the scope in
+    /// force then (a later change of scope neither widens nor narrows an earlier review).
+    /// </summary>
+    public static List<(string Reason, string Description)> CheckCommittee(Committee committee, DateOnly meetingDate, string series, string specialty, TitleLevel level)
     {
         var problems = new List<(string, string)>();
         switch (committee.State)
@@ -99,28 +109,31 @@ public static class IssuanceRules
                 problems.Add(("COMMITTEE_WITHDRAWN", $"Committee {committee.Code} has had its authority withdrawn (收回评审权)."));
                 return problems;
         }
-        if (!committee.IsAccreditedOn(content.ReviewMeetingDate))
+        var meeting = Dates.ToIso(meetingDate);
+        if (!committee.IsAccreditedOn(meetingDate))
         {
+            var windows = string.Join(", ", committee.Windows().Select(w => $"{Dates.ToIso(w.ValidFrom)} to {Dates.ToIso(w.ValidUntil)}"));
             problems.Add(("OUTSIDE_ACCREDITATION_WINDOW",
-                $"The review meeting of {Dates.ToIso(content.ReviewMeetingDate)} is outside the accreditation window " +
-                $"{Dates.ToIso(committee.AccreditedFrom)} to {Dates.ToIso(committee.AccreditedUntil)}."));
+                $"The review meeting of {meeting} is outside the accreditation of committee {committee.Code} ({windows})."));
         }
-        else if (committee.StateOn(content.ReviewMeetingDate) != CommitteeState.Active)
+        else if (committee.StateOn(meetingDate) != CommitteeState.Active)
         {
             problems.Add(("COMMITTEE_INACTIVE_ON_REVIEW_DATE",
-                $"Committee {committee.Code} was not active on the review meeting date {Dates.ToIso(content.ReviewMeetingDate)}."));
+                $"Committee {committee.Code} was not active on the review meeting date {meeting}."));
         }
-        if (!string.Equals(content.Series, committee.Series, StringComparison.Ordinal))
+        var scope = committee.ScopeOn(meetingDate);
+        var since = $"in the scope in force on {meeting} (from {Dates.ToIso(scope.EffectiveDate)})";
+        if (!string.Equals(series, scope.Series, StringComparison.Ordinal))
         {
-            problems.Add(("OUTSIDE_ACCREDITED_SCOPE", $"Series {content.Series} is not the committee's series {committee.Series}."));
+            problems.Add(("OUTSIDE_ACCREDITED_SCOPE", $"Series {series} is not the committee's series {scope.Series} {since}."));
         }
-        if (!committee.Specialties.Contains(content.Specialty, StringComparer.Ordinal))
+        if (!scope.Specialties.Contains(specialty, StringComparer.Ordinal))
         {
-            problems.Add(("OUTSIDE_ACCREDITED_SCOPE", $"Specialty {content.Specialty} is not accredited for committee {committee.Code}."));
+            problems.Add(("OUTSIDE_ACCREDITED_SCOPE", $"Specialty {specialty} is not accredited for committee {committee.Code} {since}."));
         }
-        if (!committee.Levels.Contains(content.Level))
+        if (!scope.Levels.Contains(level))
         {
-            problems.Add(("OUTSIDE_ACCREDITED_SCOPE", $"Level {content.Level} is not accredited for committee {committee.Code}."));
+            problems.Add(("OUTSIDE_ACCREDITED_SCOPE", $"Level {level} is not accredited for committee {committee.Code} {since}."));
         }
         return problems;
     }

@@ -4,7 +4,8 @@ namespace Credentials.Core.Integrity;
 
 /// <summary>
 /// The person a record is about, validated and normalised. <see cref="DocumentNumber"/> is the
-/// full number, held only in memory while the request is handled.
+/// full number, held only in memory while the request is handled (empty for the holder of a
+/// certificate revoked for fraud, known by the certificate's stored digest).
 /// </summary>
 public sealed record MisconductSubject(SubjectRole Role, string Name, DocumentType DocumentType, string DocumentNumber, string Unit)
 {
@@ -23,3 +24,6 @@ public sealed record MisconductContent(
     DateOnly DecisionDate,
     string CommitteeCode,
     IReadOnlyList<string> CertificateNumbers);
+
+/// <summary>What a revocation for fraud adds for its misconduct record (RevokeCertificateRequest.misconduct), validated and normalised.</summary>
+public sealed record MisconductFinding(string Unit, string Facts, string DecidingBody);

@@ -24,4 +24,8 @@ internal static class CertificateFixtures
 
     public static IssueCertificateRequest Issue(string requestId, int person = 1, string committee = "DL-S01", string specialty = "建筑工程") =>
         new() { RequestId = requestId, CommitteeCode = committee, Spec = Spec(person, specialty) };
+
+    /// <summary>What a revocation for fraud needs for the holder's misconduct record.</summary>
+    public static FraudFinding Finding(string facts = "申报材料中的业绩证明系伪造，经核查属实") =>
+        new() { Unit = "大连市建筑设计研究院", Facts = facts, DecidingBody = "大连市人力资源和社会保障局" };
 }
