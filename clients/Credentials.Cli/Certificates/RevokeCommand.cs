@@ -56,10 +56,6 @@ internal static class RevokeCommand
             }
             context.Output.Line("Revoked:");
             CertificateText.Write(context.Output, response.Certificate, withQrText: false);
-            if (response.Certificate.Revocation.MisconductRecordId is { Length: > 0 } record)
-            {
-                context.Output.Fields(("misconduct record", record));
-            }
             return ExitCodes.Ok;
         });
         return command;
