@@ -87,17 +87,25 @@ public static class IssuanceRules
     /// Why this committee may not issue this content today: an empty list when it may. Reasons are
     /// UPPER_SNAKE_CASE codes for ErrorInfo.
     /// </summary>
-    public static List<(string Reason, string Description)> CheckCommittee(Committee committee, CertificateContent content) =>
-        CheckCommittee(committee, content.ReviewMeetingDate, content.Series, content.Specialty, content.Level);
+    public static List<(string Reason, string Description)> CheckCommittee(Committee committee, CertificateContent content)
+    {
+        var problems = CheckCommitteeOn(committee, content.ReviewMeetingDate);
+        if (problems.Count > 0 && problems[0].Reason is "COMMITTEE_SUSPENDED" or "COMMITTEE_WITHDRAWN")
+        {
+            return problems;
+        }
+        problems.AddRange(CheckScopeOn(committee, content.ReviewMeetingDate, content.Series, content.Specialty, content.Level));
+        return problems;
+    }
 
     /// <summary>
-    /// Why this committee may not act today for a review that met on <paramref name="meetingDate"/>
-    /// for this series, specialty and level: it must not be suspended or withdrawn now, and on the
-    /// meeting date (the date that matters) it must have been accredited (one of its windows covers
-    /// it: a renewal does not bridge a lapse), active, and accredited for the title in the scope in
-    /// force then (a later change of scope neither widens nor narrows an earlier review).
+    /// Why the committee may not review (or issue) for a meeting on <paramref name="date"/>: suspended
+    /// or withdrawn now, outside every accreditation window on that date (the date that matters: a
+    /// renewal does not bridge a lapse, an expiry since does not undo an earlier review), or not
+    /// active on it. Empty when it may. The one rule of a committee's standing, for certificates and
+    /// review sessions alike.
     /// </summary>
-    public static List<(string Reason, string Description)> CheckCommittee(Committee committee, DateOnly meetingDate, string series, string specialty, TitleLevel level)
+    public static List<(string Reason, string Description)> CheckCommitteeOn(Committee committee, DateOnly date)
     {
         var problems = new List<(string, string)>();
         switch (committee.State)
@@ -109,20 +117,30 @@ public static class IssuanceRules
                 problems.Add(("COMMITTEE_WITHDRAWN", $"Committee {committee.Code} has had its authority withdrawn (收回评审权)."));
                 return problems;
         }
-        var meeting = Dates.ToIso(meetingDate);
-        if (!committee.IsAccreditedOn(meetingDate))
+        if (!committee.IsAccreditedOn(date))
         {
             var windows = string.Join(", ", committee.Windows().Select(w => $"{Dates.ToIso(w.ValidFrom)} to {Dates.ToIso(w.ValidUntil)}"));
             problems.Add(("OUTSIDE_ACCREDITATION_WINDOW",
-                $"The review meeting of {meeting} is outside the accreditation of committee {committee.Code} ({windows})."));
+                $"The review meeting of {Dates.ToIso(date)} is outside the accreditation of committee {committee.Code} ({windows})."));
         }
-        else if (committee.StateOn(meetingDate) != CommitteeState.Active)
+        else if (committee.StateOn(date) != CommitteeState.Active)
         {
             problems.Add(("COMMITTEE_INACTIVE_ON_REVIEW_DATE",
-                $"Committee {committee.Code} was not active on the review meeting date {meeting}."));
+                $"Committee {committee.Code} was not active on the review meeting date {Dates.ToIso(date)}."));
         }
-        var scope = committee.ScopeOn(meetingDate);
-        var since = $"in the scope in force on {meeting} (from {Dates.ToIso(scope.EffectiveDate)})";
+        return problems;
+    }
+
+    /// <summary>
+    /// Why a title of this series, specialty and level is outside the scope the committee was
+    /// accredited for on <paramref name="date"/> (the scope in force then: a later change of scope
+    /// neither widens nor narrows an earlier review). Empty when it is inside.
+    /// </summary>
+    public static List<(string Reason, string Description)> CheckScopeOn(Committee committee, DateOnly date, string series, string specialty, TitleLevel level)
+    {
+        var problems = new List<(string, string)>();
+        var scope = committee.ScopeOn(date);
+        var since = $"in the scope in force on {Dates.ToIso(date)} (from {Dates.ToIso(scope.EffectiveDate)})";
         if (!string.Equals(series, scope.Series, StringComparison.Ordinal))
         {
             problems.Add(("OUTSIDE_ACCREDITED_SCOPE", $"Series {series} is not the committee's series {scope.Series} {since}."));

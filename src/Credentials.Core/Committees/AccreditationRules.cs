@@ -7,7 +7,7 @@ namespace Credentials.Core.Committees;
 /// <summary>
 /// Accreditation (核准备案) over time: how long a filing is valid, what a renewal and a change of
 /// scope must be (FAILED_PRECONDITION). The national rule (职称评审管理暂行规定) caps a filing's
-/// validity at 3 years; the cap is the policy profile's <c>MaxAccreditationYears</c>.
+/// validity at 3 years; the cap is the policy profile's <c>AccreditationMaxYears</c>.
 /// </summary>
 public static class AccreditationRules
 {

@@ -31,7 +31,7 @@ public sealed class PolicyProfile
     /// creation or renewal) ends at the latest the day before the same date that many years later.
     /// National rule (职称评审管理暂行规定): 3 years.
     /// </summary>
-    public int MaxAccreditationYears { get; set; } = 3;
+    public int AccreditationMaxYears { get; set; } = 3;
 
     /// <summary>Refuse to issue to a holder with an active applicant misconduct record (on by default).</summary>
     public bool RefuseIssuanceWithActiveRecord { get; set; } = true;

@@ -84,7 +84,7 @@ public static class AdminCommands
                 CommitteeRules.Validate(committees[i], violations, $"line {i + 2}: ");
             }
             violations.ThrowIfAny();
-            var maxYears = store.Get<PolicyProfile>().MaxAccreditationYears;
+            var maxYears = store.Get<PolicyProfile>().AccreditationMaxYears;
             foreach (var committee in committees)
             {
                 AccreditationRules.CheckValidity(committee.Code, committee.AccreditedFrom, committee.AccreditedUntil, maxYears);

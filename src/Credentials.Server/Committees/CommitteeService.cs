@@ -34,7 +34,7 @@ public sealed class CommitteeService(Database database, StoreWriter writer, Call
         violations.AddIf("request_id", CallerIdentifiers.CheckRequestId(request.RequestId));
         var committee = CommitteeMapping.FromProto(request.Committee, time.GetUtcNow(), violations);
         violations.ThrowIfAny();
-        AccreditationRules.CheckValidity(committee.Code, committee.AccreditedFrom, committee.AccreditedUntil, policy.MaxAccreditationYears);
+        AccreditationRules.CheckValidity(committee.Code, committee.AccreditedFrom, committee.AccreditedUntil, policy.AccreditationMaxYears);
         var requestId = identifiers.ForStorage(request.RequestId);
         // The committee as accredited, without the clock's reading: what a retry must repeat.
         var hash = RequestIds.Hash(new
@@ -213,7 +213,7 @@ public sealed class CommitteeService(Database database, StoreWriter writer, Call
             {
                 throw new InvalidRequestException("accreditation.valid_until", $"must not be before the renewal's first day {Dates.ToIso(validFrom)}");
             }
-            AccreditationRules.CheckRenewal(committee, validFrom, until, policy.MaxAccreditationYears);
+            AccreditationRules.CheckRenewal(committee, validFrom, until, policy.AccreditationMaxYears);
             var window = new AccreditationWindow(validFrom, until, document, tx.Now, caller.Name);
             CommitteeRepository.AppendAccreditation(tx.Connection, tx.Transaction, code, window);
             return new LedgerEvent

@@ -10,7 +10,7 @@ namespace Credentials.Server.Integrity;
 public static class MisconductMapping
 {
     /// <summary>The record as its ledger event keeps it: the masked document only, nothing computed.</summary>
-    public static MisconductRecord ToRecorded(string id, MisconductContent content, string documentMasked, DateTimeOffset now, string actor)
+    public static MisconductRecord ToRecorded(string id, MisconductContent content, DateTimeOffset now, string actor)
     {
         var subject = content.Subject;
         var record = new MisconductRecord
@@ -21,7 +21,7 @@ public static class MisconductMapping
                 Role = subject.Role,
                 Name = subject.Name,
                 DocumentType = subject.DocumentType,
-                DocumentMasked = documentMasked,
+                DocumentMasked = subject.DocumentMasked,
                 Unit = subject.Unit,
             },
             Type = content.Type,

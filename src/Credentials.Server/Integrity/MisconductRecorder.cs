@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Credentials.Core.Identity;
 using Credentials.Core.Integrity;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
@@ -22,14 +21,14 @@ public static class MisconductRecorder
     /// unit is written, when a named certificate is missing, not the subject's, or revoked already.
     /// </summary>
     public static string Record(WriteTransaction tx, MisconductContent content, byte[] subjectDigest, string actor) =>
-        Record(tx, content, subjectDigest, IdentityDocument.Mask(content.Subject.DocumentNumber), actor, "", "record.decision_date");
+        Record(tx, content, subjectDigest, actor, "", "record.decision_date");
 
     /// <summary>
     /// A revocation for fraud (RevokeCertificate with reason false materials, plagiarism or improper
     /// means): the holder's applicant record of that misconduct, naming the certificate, which
     /// <see cref="Record(WriteTransaction, MisconductContent, byte[], string)"/>'s path then revokes,
     /// so a fraud revocation and its record are always made together, once. The subject is the
-    /// holder as the certificate names them (its document by the stored digest and masked form).
+    /// holder as the certificate names them (the document by its stored digest and masked form: the number is not at hand).
     /// </summary>
     public static string RevokeForFraud(WriteTransaction tx, string number, Revocation revocation, DateOnly effectiveDate,
         MisconductFinding finding, string actor)
@@ -39,15 +38,18 @@ public static class MisconductRecorder
         var stored = CertificateRepository.Get(tx.Connection, number, tx.Transaction) ?? throw new NotFoundException("certificate", number);
         var digest = CertificateRepository.HolderDigest(tx.Connection, number, tx.Transaction)!;
         var document = CertificateDocument.Parser.ParseFrom(LedgerEvent.Parser.ParseFrom(stored.IssuingEvent).CertificateIssued.Envelope.Payload);
-        var subject = new MisconductSubject(SubjectRole.Applicant, document.HolderName, document.HolderDocumentType, "", finding.Unit);
+        var subject = new MisconductSubject(SubjectRole.Applicant, document.HolderName, document.HolderDocumentType, "", finding.Unit)
+        {
+            DocumentMasked = document.HolderDocumentMasked,
+        };
         var content = new MisconductContent(subject, type, "", finding.Facts, revocation.DecisionDocument, finding.DecidingBody, effectiveDate,
             stored.CommitteeCode, [number]);
-        return Record(tx, content, digest, document.HolderDocumentMasked, actor, revocation.Details, "revocation.effective_date");
+        return Record(tx, content, digest, actor, revocation.Details, "revocation.effective_date");
     }
 
     /// <param name="revocationDetails">The details of the revocations it makes; empty: the type's (<see cref="MisconductTypes.Revocation"/>).</param>
     /// <param name="effectiveDateField">The request field blamed when the decision date is before a certificate's qualification date.</param>
-    private static string Record(WriteTransaction tx, MisconductContent content, byte[] subjectDigest, string subjectMasked, string actor,
+    private static string Record(WriteTransaction tx, MisconductContent content, byte[] subjectDigest, string actor,
         string revocationDetails, string effectiveDateField)
     {
         if (content.CommitteeCode.Length > 0 && CommitteeRepository.Get(tx.Connection, content.CommitteeCode, tx.Transaction) is null)
@@ -78,7 +80,7 @@ public static class MisconductRecorder
         var sequence = tx.Ledger.Append(new LedgerEvent
         {
             CommitteeCode = content.CommitteeCode,
-            MisconductRecorded = new MisconductRecorded { Record = MisconductMapping.ToRecorded(id, content, subjectMasked, tx.Now, actor) },
+            MisconductRecorded = new MisconductRecorded { Record = MisconductMapping.ToRecorded(id, content, tx.Now, actor) },
         }, actor);
         IntegrityRepository.Insert(tx.Connection, tx.Transaction, new MisconductRow(id, year, serial, subjectDigest, content.Subject.Role,
             content.Type, content.CommitteeCode, content.DecisionDate, sequence), content.CertificateNumbers);

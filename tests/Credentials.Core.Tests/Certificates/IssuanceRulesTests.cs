@@ -165,7 +165,7 @@ public class IssuanceRulesTests
     {
         var committee = AccreditationRulesTests.WithWindows((new DateOnly(2027, 3, 1), new DateOnly(2030, 2, 28)));
 
-        var problems = IssuanceRules.CheckCommittee(committee, DateOnly.Parse(meeting), "工程系列", "建筑工程", TitleLevel.DeputySenior);
+        var problems = IssuanceRules.CheckCommitteeOn(committee, DateOnly.Parse(meeting));
 
         Assert.Equal(refusal, problems.Select(p => p.Reason).SingleOrDefault());
     }
@@ -180,10 +180,10 @@ public class IssuanceRulesTests
         var before = new DateOnly(2024, 10, 25);
         var after = new DateOnly(2024, 11, 1);
 
-        Assert.Empty(IssuanceRules.CheckCommittee(committee, before, "工程系列", "岩土工程", TitleLevel.DeputySenior));
-        var notYet = Assert.Single(IssuanceRules.CheckCommittee(committee, before, "工程系列", "给排水", TitleLevel.DeputySenior));
-        var noLonger = Assert.Single(IssuanceRules.CheckCommittee(committee, after, "工程系列", "岩土工程", TitleLevel.DeputySenior));
-        Assert.Empty(IssuanceRules.CheckCommittee(committee, after, "工程系列", "给排水", TitleLevel.DeputySenior));
+        Assert.Empty(IssuanceRules.CheckScopeOn(committee, before, "工程系列", "岩土工程", TitleLevel.DeputySenior));
+        var notYet = Assert.Single(IssuanceRules.CheckScopeOn(committee, before, "工程系列", "给排水", TitleLevel.DeputySenior));
+        var noLonger = Assert.Single(IssuanceRules.CheckScopeOn(committee, after, "工程系列", "岩土工程", TitleLevel.DeputySenior));
+        Assert.Empty(IssuanceRules.CheckScopeOn(committee, after, "工程系列", "给排水", TitleLevel.DeputySenior));
         Assert.Equal("OUTSIDE_ACCREDITED_SCOPE", notYet.Reason);
         Assert.Contains("in force on 2024-10-25 (from 2024-01-01)", notYet.Description, StringComparison.Ordinal);
         Assert.Equal("OUTSIDE_ACCREDITED_SCOPE", noLonger.Reason);

@@ -30,7 +30,7 @@ public sealed class AccreditationLimitTests
     [Fact]
     public async Task Limit_IsAPolicySetting()
     {
-        await using var server = await TestServer.StartAsync(null, "--Policy:MaxAccreditationYears=2");
+        await using var server = await TestServer.StartAsync(null, "--Policy:AccreditationMaxYears=2");
         var committees = server.Committees(server.AuthorityToken);
 
         var tooLong = await Assert.ThrowsAsync<RpcException>(() => committees
