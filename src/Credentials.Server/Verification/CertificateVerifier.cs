@@ -22,8 +22,11 @@ public sealed class CertificateVerifier(VerificationLookup lookup, HolderDigests
 {
     private static readonly VerifyCertificateResponse NotFound = new() { Result = VerificationResult.NotFound };
 
-    /// <summary>An issued-looking certificate that no request matches, compared when the number is unknown.</summary>
-    private static readonly VerifiableCertificate Decoy = CreateDecoy();
+    /// <summary>The issuing event of an issued-looking certificate that no request matches, compared when the number is unknown.</summary>
+    private static readonly byte[] DecoyEvent = CreateDecoyEvent();
+
+    /// <summary>A random digest: no document's HMAC equals it.</summary>
+    private static readonly byte[] DecoyDigest = RandomNumberGenerator.GetBytes(32);
 
     /// <summary>The normalised number (for the access log) and the answer; INVALID_ARGUMENT for a malformed request.</summary>
     public (string Number, VerifyCertificateResponse Response) Verify(VerifyCertificateRequest request)
@@ -37,8 +40,9 @@ public sealed class CertificateVerifier(VerificationLookup lookup, HolderDigests
         violations.ThrowIfAny();
 
         var found = lookup.Find(number!.Number);
-        var stored = found ?? Decoy;
-        var signed = CertificateDocument.Parser.ParseFrom(LedgerEvent.Parser.ParseFrom(stored.IssuingEvent).CertificateIssued.Envelope.Payload);
+        // The decoy's event is opened as the lookup opens a stored one: the same parses for an unknown number.
+        var stored = found ?? new VerifiableCertificate(DecoyDigest, LedgerEvent.Parser.ParseFrom(DecoyEvent).CertificateIssued.Envelope.Payload, null, null);
+        var signed = CertificateDocument.Parser.ParseFrom(stored.SignedDocument);
         var nameMatches = CryptographicOperations.FixedTimeEquals(Digest(name), Digest(signed.HolderName));
         var documentMatches = document is not { } given
             || CryptographicOperations.FixedTimeEquals(digests.Lookup(given.Type, given.Number), stored.HolderDigest);
@@ -78,7 +82,7 @@ public sealed class CertificateVerifier(VerificationLookup lookup, HolderDigests
 
     private static byte[] Digest(string text) => SHA256.HashData(Encoding.UTF8.GetBytes(text));
 
-    private static VerifiableCertificate CreateDecoy()
+    private static byte[] CreateDecoyEvent()
     {
         var document = new CertificateDocument
         {
@@ -103,7 +107,6 @@ public sealed class CertificateVerifier(VerificationLookup lookup, HolderDigests
         var envelope = new Envelope { PayloadType = PayloadTypes.Certificate, Payload = document.ToByteString() };
         envelope.Signatures.Add(new Signature { Keyid = document.KeyId, Sig = ByteString.CopyFrom(new byte[71]) });
         var issued = new LedgerEvent { CommitteeCode = "DL-S01", ReviewYear = 2024, CertificateIssued = new CertificateIssued { Number = document.Number, Envelope = envelope } };
-        // A random digest: no document's HMAC equals it.
-        return new VerifiableCertificate(RandomNumberGenerator.GetBytes(32), issued.ToByteArray(), null, null);
+        return issued.ToByteArray();
     }
 }

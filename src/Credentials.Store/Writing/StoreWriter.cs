@@ -28,6 +28,7 @@ public sealed class StoreWriter : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly LedgerWriter _ledger;
+    private readonly SharedReadLock _readLock;
     private readonly Thread _thread;
 
     public StoreWriter(Database database, TimeProvider time, ILogger<StoreWriter> logger)
@@ -37,6 +38,7 @@ public sealed class StoreWriter : IAsyncDisposable
         _time = time;
         _logger = logger;
         _ledger = new LedgerWriter(_connection);
+        _readLock = new SharedReadLock(database, logger);
         _thread = new Thread(Run) { Name = "credentials-writer", IsBackground = true };
         _thread.Start();
     }
@@ -147,6 +149,7 @@ public sealed class StoreWriter : IAsyncDisposable
     {
         var reader = _queue.Reader;
         var group = new List<WorkItem>(MaxGroupSize);
+        _readLock.Take();
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             group.Clear();
@@ -160,6 +163,7 @@ public sealed class StoreWriter : IAsyncDisposable
                 }
                 group.Add(item);
             }
+            _readLock.Release();
             if (group.Count > 0)
             {
                 Commit(group);
@@ -176,6 +180,7 @@ public sealed class StoreWriter : IAsyncDisposable
                     maintenance.Fail(e);
                 }
             }
+            _readLock.Take();
         }
     }
 
@@ -259,6 +264,7 @@ public sealed class StoreWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await Task.Run(_thread.Join);
+        _readLock.Dispose();
         _connection.Dispose();
     }
 
