@@ -82,7 +82,8 @@ internal static class GenerateCommand
                     var year = 2020 + random.Next(6);
                     var size = Math.Min(batchSize, count - b * batchSize);
                     var contents = Enumerable.Range(b * batchSize, size).Select(n => Content(n, committee, year, random)).ToArray();
-                    var serialNumbers = contents.Select(_ => serials.Next(committee.Code, year)).ToArray();
+                    var first = serials.Reserve(committee.Code, [(year, size)]).First(year);
+                    var serialNumbers = contents.Select((_, i) => first + i).ToArray();
                     var issuedAt = DateTimeOffset.UtcNow;
                     var rows = new (CertificateRow Row, LedgerEvent Event)[size];
                     // Signed in parallel with the real key, as the issuer does for a batch.

@@ -102,6 +102,7 @@ internal static class IssuanceBenchmark
             Console.WriteLine($"unary: {unary} certificates from {callers} concurrent callers in {unaryClock.Elapsed.TotalSeconds:F2} s = {unaryRate:F0} certificates/s " +
                 $"(p50 {Percentile(unaryLatencies, 0.5):F1} ms, p99 {Percentile(unaryLatencies, 0.99):F1} ms)");
 
+            Console.WriteLine($"issuer: {app.Services.GetRequiredService<Credentials.Server.Certificates.CertificateIssuer>().ResignedInWriter} certificates signed again in the writer (serial predicted wrong)");
             var (groups, units, busy) = app.Services.GetRequiredService<StoreWriter>().Statistics;
             Console.WriteLine($"writer: {groups} group commits of {units / (double)Math.Max(groups, 1):F1} units on average, " +
                 $"{busy.TotalMilliseconds / Math.Max(groups, 1):F2} ms per group ({busy.TotalSeconds:F2} s busy in all)");

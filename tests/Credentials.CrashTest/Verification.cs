@@ -94,6 +94,19 @@ internal static class Verification
         {
             problems.Add("the stored tree's root differs from the root recomputed from the events");
         }
+        CheckSerials(connection, snapshot, problems);
         return (rebuilt.Size, stored.Count, integrity);
+    }
+
+    /// <summary>The serials of each committee and review year are 1 to N, whatever the kill cut (serials are unique per committee and year).</summary>
+    private static void CheckSerials(SqliteConnection connection, SqliteTransaction snapshot, ConcurrentBag<string> problems)
+    {
+        var lanes = connection.Query<(string Committee, long Year, long Count, long Min, long Max)>(
+            "SELECT committee_code, review_year, COUNT(*), MIN(serial), MAX(serial) FROM certificates GROUP BY committee_code, review_year",
+            transaction: snapshot);
+        foreach (var lane in lanes.Where(l => l.Min != 1 || l.Max != l.Count))
+        {
+            problems.Add($"serials of {lane.Committee} {lane.Year} have holes: {lane.Count} certificates with serials {lane.Min} to {lane.Max}");
+        }
     }
 }

@@ -64,7 +64,7 @@ internal static class IssueCommand
             var values = fields.ToDictionary(f => f.Key, f => context.Get(f.Value));
             var spec = SpecFields.Build(values, "issue", FlagName);
             var request = new IssueCertificateRequest { CommitteeCode = context.Get(committee)!, Spec = spec };
-            request.RequestId = context.Get(requestId) ?? DerivedRequestId(request);
+            request.RequestId = context.Get(requestId) ?? DerivedRequestId(request, context.Token);
             var response = await context.Client.Certificates.IssueCertificateAsync(request, context.CallOptions);
             if (context.Output.Json)
             {
@@ -92,7 +92,7 @@ internal static class IssueCommand
         {
             var request = new BatchIssueCertificatesRequest { CommitteeCode = committee, ReviewedCount = reviewedCount };
             request.Items.AddRange(chunks[k].Select(r => r.Spec));
-            request.RequestId = requestId is null ? DerivedRequestId(request) : chunks.Count == 1 ? requestId : $"{requestId}.{k + 1}";
+            request.RequestId = requestId is null ? DerivedRequestId(request, context.Token) : chunks.Count == 1 ? requestId : $"{requestId}.{k + 1}";
             BatchIssueCertificatesResponse response;
             try
             {
@@ -131,12 +131,18 @@ internal static class IssueCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>"credctl-" and 32 hex digits of SHA-256 over the request without its id: the same content gives the same id.</summary>
-    internal static string DerivedRequestId<T>(T request) where T : IMessage<T>
+    /// <summary>
+    /// "credctl-" and 32 hex digits of an HMAC over the request without its id, keyed by the caller's
+    /// token: the same content from the same principal gives the same id, so a rerun resumes. Keyed,
+    /// because the request holds the full ID number and the server stores the id: a plain hash of it
+    /// would let anyone with a copy of the store test guesses of the number offline.
+    /// </summary>
+    internal static string DerivedRequestId<T>(T request, string? token) where T : IMessage<T>
     {
         var copy = request.Clone();
         copy.Descriptor.FindFieldByName("request_id").Accessor.Clear(copy);
-        return "credctl-" + Convert.ToHexStringLower(SHA256.HashData(copy.ToByteArray()))[..32];
+        var key = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("credctl request id\n" + token));
+        return "credctl-" + Convert.ToHexStringLower(HMACSHA256.HashData(key, copy.ToByteArray()))[..32];
     }
 
     /// <summary>The error with "items[3].level" also naming the CSV row, "items[3] (row 5).level".</summary>

@@ -17,10 +17,13 @@ internal sealed class CommandContext(ParseResult parse, GlobalOptions options, C
 
     public CancellationToken Cancellation { get; } = cancellation;
 
+    /// <summary>The bearer token from --token or CREDENTIALS_TOKEN, if any.</summary>
+    public string? Token => Parse.GetValue(options.Token) ?? NonEmpty(Console.GetEnvironmentVariable(GlobalOptions.TokenVariable));
+
     /// <summary>The server from --server, CREDENTIALS_URL or the default; created on first use.</summary>
     public ServiceClient Client => _client ??= new ServiceClient(
         Parse.GetValue(options.Server) ?? NonEmpty(Console.GetEnvironmentVariable(GlobalOptions.ServerVariable)) ?? GlobalOptions.DefaultServer,
-        Parse.GetValue(options.Token) ?? NonEmpty(Console.GetEnvironmentVariable(GlobalOptions.TokenVariable)),
+        Token,
         Parse.GetValue(options.Ca),
         Parse.GetValue(options.Certificate),
         Parse.GetValue(options.Key),

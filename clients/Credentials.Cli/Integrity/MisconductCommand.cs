@@ -52,7 +52,7 @@ internal static class MisconductCommand
             };
             misconduct.CertificateNumbers.AddRange(context.Get(certificates) ?? []);
             var request = new RecordMisconductRequest { Record = misconduct };
-            request.RequestId = context.Get(requestId) ?? IssueCommand.DerivedRequestId(request);
+            request.RequestId = context.Get(requestId) ?? IssueCommand.DerivedRequestId(request, context.Token);
             var response = await context.Client.Integrity.RecordMisconductAsync(request, context.CallOptions);
             var saved = response.Record;
             if (context.Output.Json)

@@ -16,6 +16,9 @@ public sealed class HolderDigests(byte[] hmacKey)
     public byte[] Lookup(DocumentType type, string normalizedNumber) =>
         HMACSHA256.HashData(hmacKey, Encoding.UTF8.GetBytes($"{(int)type}:{normalizedNumber}"));
 
+    /// <summary>A key for another keyed digest of personal data (<see cref="CallerIdentifiers"/>), independent of the lookup digests.</summary>
+    internal byte[] DeriveKey(string purpose) => HMACSHA256.HashData(hmacKey, Encoding.UTF8.GetBytes(purpose));
+
     /// <summary>SHA-256(salt || number), the certificate's holder_document_digest.</summary>
     public static byte[] Salted(ReadOnlySpan<byte> salt, string normalizedNumber)
     {

@@ -3,6 +3,7 @@ using Credentials.Core.Envelopes;
 using Credentials.Core.Identity;
 using Credentials.Core.Integrity;
 using Credentials.Core.Policy;
+using Credentials.Core.Signing;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
 using Credentials.Server.Common;
@@ -24,15 +25,17 @@ namespace Credentials.Server.Certificates;
 
 /// <summary>
 /// Issues certificates all or nothing. Rules that need no lock are checked first, then each
-/// certificate is numbered and signed outside the single writer, and the writer re-checks what
-/// may have changed meanwhile (the committee's state, the holder's other titles, the signing
-/// key) in the same transaction that stores the certificates and their ledger events.
+/// certificate is numbered with its predicted serial and signed outside the single writer, and the
+/// writer re-checks what may have changed meanwhile (the committee's state, the holder's other
+/// titles, the signing key), assigns the real serials (gap-free, see <see cref="SerialAllocator"/>)
+/// and stores the certificates and their ledger events in one transaction.
 /// </summary>
 public sealed class CertificateIssuer(
     Database database,
     StoreWriter writer,
     KeyRing keys,
     HolderDigests digests,
+    CallerIdentifiers identifiers,
     SerialAllocator serials,
     PolicyProfile policy,
     TimeProvider time)
@@ -43,25 +46,30 @@ public sealed class CertificateIssuer(
     /// <summary>Below this many items, signing in parallel costs more than it saves.</summary>
     private const int ParallelSigningThreshold = 8;
 
+    private long _resigned;
+
     /// <summary>One certificate to issue, and how errors name it ("spec" or "items[3]").</summary>
     public sealed record Item(CertificateContent Content, string Subject);
 
-    /// <summary>The request, as idempotency sees it.</summary>
-    public sealed record Request(Caller Caller, AuditEntry Audit, string Method, string RequestId, byte[] RequestHash, string CommitteeCode, IReadOnlyList<Item> Items, int ReviewedCount);
+    /// <summary>The request, validated and normalised; <see cref="RequestId"/> as the caller sent it.</summary>
+    public sealed record Request(Caller Caller, AuditEntry Audit, string Method, string RequestId, string CommitteeCode, IReadOnlyList<Item> Items, int ReviewedCount);
+
+    /// <summary>Certificates the writer signed again because the serial they were signed with was not the one they got.</summary>
+    public long ResignedInWriter => Interlocked.Read(ref _resigned);
 
     /// <summary>Issues every item or none; returns the certificate numbers in item order.</summary>
     public async Task<IReadOnlyList<string>> IssueAsync(Request request, CancellationToken cancellationToken)
     {
+        var holderDigests = request.Items.Select(i => digests.Lookup(i.Content.DocumentType, i.Content.DocumentNumber)).ToArray();
+        var idempotency = new Idempotency(request.Caller.Name, request.Method, identifiers.ForStorage(request.RequestId), HashOf(request, holderDigests));
         using (var connection = database.OpenReader())
         {
-            var previous = IdempotencyRepository.Find(connection, request.Caller.Name, request.Method, request.RequestId);
-            if (RequestIds.Replay(previous, request.RequestHash, request.RequestId) is { } replayed)
+            if (idempotency.Replay(connection, null) is { } replayed)
             {
                 return replayed.Split(',');
             }
         }
         var committee = ReadCommittee(request.CommitteeCode);
-        var holderDigests = request.Items.Select(i => digests.Lookup(i.Content.DocumentType, i.Content.DocumentNumber)).ToArray();
         List<RuleViolation> problems;
         string? recordId;
         using (var connection = database.OpenReader())
@@ -76,91 +84,212 @@ public sealed class CertificateIssuer(
         // One retry: if the signing key was rotated or compromised while we signed, sign again with the new one.
         for (var attempt = 0; ; attempt++)
         {
-            var prepared = Prepare(committee, request.Items, holderDigests);
+            var batch = new Batch(committee, keys.Active, time.GetUtcNow(), request.Items, holderDigests, serials);
+            var stored = false;
             try
             {
-                return await writer.ExecuteAsync(request.Audit, tx => Commit(tx, request, prepared), cancellationToken);
+                batch.Sign();
+                // To the writer in the order the serials were predicted, or the predictions would be wrong.
+                await batch.Reservation.WhenTurnAsync(cancellationToken);
+                var write = writer.ExecuteAsync(request.Audit, tx => Commit(tx, request, idempotency, batch), cancellationToken);
+                batch.Reservation.Queued();
+                var (numbers, issued) = await write;
+                stored = issued;
+                return numbers;
             }
             catch (SigningKeyChangedException) when (attempt == 0)
             {
                 keys.Reload();
             }
-        }
-    }
-
-    private sealed record Prepared(Item Item, int Serial, string Number, byte[] HolderDigest, Envelope Envelope, string KeyId);
-
-    private List<Prepared> Prepare(Committee committee, IReadOnlyList<Item> items, byte[][] holderDigests)
-    {
-        var key = keys.Active;
-        var issuedAt = time.GetUtcNow();
-        // Serials in item order, so that a session's numbers follow its list; then sign, in parallel when it pays.
-        var serialNumbers = items.Select(i => serials.Next(committee.Code, i.Content.ReviewYear)).ToArray();
-        var prepared = new Prepared[items.Count];
-        void PrepareOne(int i)
-        {
-            var content = items[i].Content;
-            var number = CertificateNumber.Format(committee.Code, content.ReviewYear, serialNumbers[i]);
-            var document = CertificateDocuments.Create(number, content, committee, issuedAt, key.KeyId);
-            prepared[i] = new Prepared(items[i], serialNumbers[i], number, holderDigests[i], EnvelopeSigner.SignCertificate(document, key), key.KeyId);
-        }
-        if (items.Count < ParallelSigningThreshold)
-        {
-            for (var i = 0; i < items.Count; i++)
+            finally
             {
-                PrepareOne(i);
+                batch.Reservation.Queued();
+                batch.Reservation.Settle(stored ? batch.LastStored : null);
             }
         }
-        else
-        {
-            Parallel.For(0, items.Count, PrepareOne);
-        }
-        return [.. prepared];
     }
 
-    private IReadOnlyList<string> Commit(WriteTransaction tx, Request request, List<Prepared> prepared)
+    /// <summary>What the idempotency table knows a request by: the request id as stored, and the hash of what was asked.</summary>
+    private sealed record Idempotency(string Principal, string Method, string RequestId, byte[] RequestHash)
     {
-        var previous = IdempotencyRepository.Find(tx.Connection, request.Caller.Name, request.Method, request.RequestId, tx.Transaction);
-        if (RequestIds.Replay(previous, request.RequestHash, request.RequestId) is { } replayed)
+        public string? Replay(SqliteConnection connection, SqliteTransaction? transaction) =>
+            RequestIds.Replay(IdempotencyRepository.Find(connection, Principal, Method, RequestId, transaction), RequestHash);
+    }
+
+    /// <summary>
+    /// The request as the server understood it: the committee, the pass-rate base and the normalised items,
+    /// each holder's document by its keyed digest (a plain hash over an ID number can be reversed by guessing).
+    /// </summary>
+    private static byte[] HashOf(Request request, byte[][] holderDigests) => RequestIds.Hash(new
+    {
+        request.CommitteeCode,
+        request.ReviewedCount,
+        Items = request.Items.Select((item, i) => item.Content with { DocumentNumber = Convert.ToHexString(holderDigests[i]) }),
+    });
+
+    /// <summary>Inside the writer: the numbers, and whether they were issued now (false: replayed).</summary>
+    private (IReadOnlyList<string> Numbers, bool Issued) Commit(WriteTransaction tx, Request request, Idempotency idempotency, Batch batch)
+    {
+        if (idempotency.Replay(tx.Connection, tx.Transaction) is { } replayed)
         {
-            return replayed.Split(',');
+            return (replayed.Split(','), false);
         }
         var committee = CommitteeRepository.Get(tx.Connection, request.CommitteeCode, tx.Transaction)
             ?? throw new NotFoundException("committee", request.CommitteeCode);
-        var (problems, recordId) = CheckMisconductRecords(tx.Connection, tx.Transaction, request.Items,
-            prepared.Select(p => p.HolderDigest).ToArray(), ChinaCalendar.DateOf(tx.Now));
+        var holderDigests = batch.HolderDigests;
+        var (problems, recordId) = CheckMisconductRecords(tx.Connection, tx.Transaction, request.Items, holderDigests, ChinaCalendar.DateOf(tx.Now));
         problems.AddRange(CheckCommittee(committee, request.Items));
-        foreach (var item in prepared)
+        for (var i = 0; i < request.Items.Count; i++)
         {
-            var content = item.Item.Content;
-            if (CertificateRepository.FindSameLevelInYear(tx.Connection, tx.Transaction, item.HolderDigest, content.ReviewYear, content.Level) is not null)
+            var item = request.Items[i];
+            var content = item.Content;
+            if (CertificateRepository.FindSameLevelInYear(tx.Connection, tx.Transaction, holderDigests[i], content.ReviewYear, content.Level) is not null)
             {
-                problems.Add(new RuleViolation(item.Item.Subject, "DUPLICATE_LEVEL_IN_YEAR",
+                problems.Add(new RuleViolation(item.Subject, "DUPLICATE_LEVEL_IN_YEAR",
                     $"The holder already has a {content.Level} title of {content.ReviewYear} (同一年度不得取得不同系列、不同专业的同级职称)."));
             }
         }
         ThrowIfAny(problems, recordId);
-        if (!SigningKeyRepository.IsActive(tx.Connection, prepared[0].KeyId, tx.Transaction))
+        if (!SigningKeyRepository.IsActive(tx.Connection, batch.KeyId, tx.Transaction))
         {
-            throw new SigningKeyChangedException(prepared[0].KeyId);
+            throw new SigningKeyChangedException(batch.KeyId);
         }
 
-        foreach (var item in prepared)
+        var prepared = AssignSerials(tx, request.CommitteeCode, batch);
+        for (var i = 0; i < prepared.Length; i++)
         {
-            var content = item.Item.Content;
+            var (item, serial, number, envelope) = prepared[i];
+            var content = item.Content;
             var sequence = tx.Ledger.Append(new LedgerEvent
             {
                 CommitteeCode = committee.Code,
                 ReviewYear = content.ReviewYear,
-                CertificateIssued = new CertificateIssued { Number = item.Number, Level = content.Level, Series = content.Series, Envelope = item.Envelope },
+                CertificateIssued = new CertificateIssued { Number = number, Level = content.Level, Series = content.Series, Envelope = envelope },
             }, request.Caller.Name);
             CertificateRepository.Insert(tx.Connection, tx.Transaction, new CertificateRow(
-                item.Number, committee.Code, content.ReviewYear, item.Serial, content.Level, content.Series, item.HolderDigest, sequence, request.Caller.Name));
+                number, committee.Code, content.ReviewYear, serial, content.Level, content.Series, holderDigests[i], sequence, request.Caller.Name));
         }
         var numbers = prepared.Select(p => p.Number).ToList();
-        IdempotencyRepository.Insert(tx.Connection, tx.Transaction, request.Caller.Name, request.Method, request.RequestId,
-            request.RequestHash, string.Join(',', numbers), tx.Now);
-        return numbers;
+        IdempotencyRepository.Insert(tx.Connection, tx.Transaction, idempotency.Principal, idempotency.Method, idempotency.RequestId,
+            idempotency.RequestHash, string.Join(',', numbers), tx.Now);
+        return (numbers, true);
+    }
+
+    /// <summary>
+    /// The real serials, from the store inside this transaction: the next free ones of each review year, in
+    /// item order. A certificate signed with another serial is numbered and signed again, here in the writer.
+    /// </summary>
+    private Prepared[] AssignSerials(WriteTransaction tx, string committeeCode, Batch batch)
+    {
+        var items = batch.Items;
+        var serials = InItemOrder(items, year => SerialAllocator.NextFree(tx.Connection, tx.Transaction, committeeCode, year));
+        var prepared = new Prepared[items.Count];
+        var wrong = new List<int>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (serials[i] > CertificateNumber.MaxSerial)
+            {
+                throw new RuleViolationException("SERIALS_EXHAUSTED",
+                    $"Committee {committeeCode} has used all {CertificateNumber.MaxSerial} serials of {items[i].Content.ReviewYear}.",
+                    new Dictionary<string, string> { ["subject"] = items[i].Subject });
+            }
+            batch.LastStored[items[i].Content.ReviewYear] = serials[i];
+            if (batch.Signed[i] is { } signed && signed.Serial == serials[i])
+            {
+                prepared[i] = signed;
+            }
+            else
+            {
+                wrong.Add(i);
+            }
+        }
+        ForEach(wrong.Count, w => prepared[wrong[w]] = batch.Sign(wrong[w], serials[wrong[w]]));
+        Interlocked.Add(ref _resigned, wrong.Count);
+        return prepared;
+    }
+
+    /// <summary>Serials in item order, each review year's counting on from its first: a session's numbers follow its list.</summary>
+    private static int[] InItemOrder(IReadOnlyList<Item> items, Func<int, int> firstOfYear)
+    {
+        var serials = new int[items.Count];
+        var next = new Dictionary<int, int>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var year = items[i].Content.ReviewYear;
+            serials[i] = next.TryGetValue(year, out var serial) ? serial : firstOfYear(year);
+            next[year] = serials[i] + 1;
+        }
+        return serials;
+    }
+
+    /// <summary>One certificate numbered with a serial and signed, ready to store.</summary>
+    private sealed record Prepared(Item Item, int Serial, string Number, Envelope Envelope);
+
+    /// <summary>The certificates of one attempt, signed with predicted serials, and what it takes to sign one again.</summary>
+    private sealed class Batch
+    {
+        private readonly Committee _committee;
+        private readonly SigningKey _key;
+        private readonly DateTimeOffset _issuedAt;
+
+        /// <summary>Reserves the serials of every review year the items have.</summary>
+        public Batch(Committee committee, SigningKey key, DateTimeOffset issuedAt, IReadOnlyList<Item> items, byte[][] holderDigests, SerialAllocator serials)
+        {
+            _committee = committee;
+            _key = key;
+            _issuedAt = issuedAt;
+            Items = items;
+            HolderDigests = holderDigests;
+            Reservation = serials.Reserve(committee.Code,
+                items.GroupBy(i => i.Content.ReviewYear).Select(year => (year.Key, year.Count())).ToList());
+        }
+
+        public IReadOnlyList<Item> Items { get; }
+
+        public byte[][] HolderDigests { get; }
+
+        public SerialAllocator.Reservation Reservation { get; }
+
+        /// <summary>In item order; null where the prediction was past the last serial (the writer numbers and signs it, or refuses).</summary>
+        public Prepared?[] Signed { get; private set; } = [];
+
+        public string KeyId => _key.KeyId;
+
+        /// <summary>Set inside the writer: the highest serial stored per review year.</summary>
+        public Dictionary<int, int> LastStored { get; } = [];
+
+        /// <summary>Signs every certificate with its predicted serial.</summary>
+        public void Sign()
+        {
+            var predicted = InItemOrder(Items, Reservation.First);
+            var signed = new Prepared?[Items.Count];
+            ForEach(Items.Count, i => signed[i] = predicted[i] <= CertificateNumber.MaxSerial ? Sign(i, predicted[i]) : null);
+            Signed = signed;
+        }
+
+        public Prepared Sign(int index, int serial)
+        {
+            var content = Items[index].Content;
+            var number = CertificateNumber.Format(_committee.Code, content.ReviewYear, serial);
+            var document = CertificateDocuments.Create(number, content, _committee, _issuedAt, _key.KeyId);
+            return new Prepared(Items[index], serial, number, EnvelopeSigner.SignCertificate(document, _key));
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> for 0 to <paramref name="count"/> - 1, in parallel when it pays.</summary>
+    private static void ForEach(int count, Action<int> action)
+    {
+        if (count < ParallelSigningThreshold)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                action(i);
+            }
+        }
+        else
+        {
+            Parallel.For(0, count, action);
+        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Credentials.Core.Certificates;
 using Credentials.Core.Committees;
+using Credentials.Core.Identity;
 using Credentials.Core.Principals;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
@@ -26,7 +27,7 @@ public sealed class CertificateService(Database database, StoreWriter writer, Ce
     {
         var caller = context.RequireCaller();
         var violations = new Violations();
-        violations.AddIf("request_id", RequestIds.Check(request.RequestId));
+        violations.AddIf("request_id", CallerIdentifiers.CheckRequestId(request.RequestId));
         var code = CommitteeCode.Normalize(request.CommitteeCode);
         violations.AddIf("committee_code", CommitteeCode.Check(code));
         var content = IssuanceRules.Validate(request.Spec, "spec.", ChinaCalendar.Today(time), violations);
@@ -34,7 +35,7 @@ public sealed class CertificateService(Database database, StoreWriter writer, Ce
         CommitteeBinding.EnsureActsFor(caller, code);
 
         var numbers = await issuer.IssueAsync(new CertificateIssuer.Request(caller, context.Audit(), nameof(IssueCertificate), request.RequestId,
-            RequestIds.Hash(request), code, [new CertificateIssuer.Item(content!, "spec")], 0), context.CancellationToken);
+            code, [new CertificateIssuer.Item(content!, "spec")], 0), context.CancellationToken);
         return new IssueCertificateResponse { Certificate = Read(numbers[0]) };
     }
 
@@ -43,7 +44,7 @@ public sealed class CertificateService(Database database, StoreWriter writer, Ce
     {
         var caller = context.RequireCaller();
         var violations = new Violations();
-        violations.AddIf("request_id", RequestIds.Check(request.RequestId));
+        violations.AddIf("request_id", CallerIdentifiers.CheckRequestId(request.RequestId));
         var code = CommitteeCode.Normalize(request.CommitteeCode);
         violations.AddIf("committee_code", CommitteeCode.Check(code));
         if (request.Items.Count is 0 or > MaxBatchItems)
@@ -67,7 +68,7 @@ public sealed class CertificateService(Database database, StoreWriter writer, Ce
         CommitteeBinding.EnsureActsFor(caller, code);
 
         var numbers = await issuer.IssueAsync(new CertificateIssuer.Request(caller, context.Audit(), nameof(BatchIssueCertificates), request.RequestId,
-            RequestIds.Hash(request), code, items, request.ReviewedCount), context.CancellationToken);
+            code, items, request.ReviewedCount), context.CancellationToken);
         var response = new BatchIssueCertificatesResponse();
         response.Certificates.AddRange(ReadMany(numbers));
         return response;

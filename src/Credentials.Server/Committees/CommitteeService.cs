@@ -1,4 +1,5 @@
 using Credentials.Core.Committees;
+using Credentials.Core.Identity;
 using Credentials.Core.Principals;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
@@ -17,22 +18,24 @@ using Committee = Credentials.Core.Committees.Committee;
 namespace Credentials.Server.Committees;
 
 /// <summary>credentials.v1.CommitteeService: accreditation (核准备案), suspension, restoration, withdrawal.</summary>
-public sealed class CommitteeService(Database database, StoreWriter writer, TimeProvider time) : V1.CommitteeService.CommitteeServiceBase
+public sealed class CommitteeService(Database database, StoreWriter writer, CallerIdentifiers identifiers, TimeProvider time) : V1.CommitteeService.CommitteeServiceBase
 {
     [Authorize(Policy = Policies.Authority)]
     public override async Task<CreateCommitteeResponse> CreateCommittee(CreateCommitteeRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();
         var violations = new Violations();
-        violations.AddIf("request_id", RequestIds.Check(request.RequestId));
+        violations.AddIf("request_id", CallerIdentifiers.CheckRequestId(request.RequestId));
         var committee = CommitteeMapping.FromProto(request.Committee, time.GetUtcNow(), violations);
         violations.ThrowIfAny();
-        var hash = RequestIds.Hash(request);
+        var requestId = identifiers.ForStorage(request.RequestId);
+        // The committee as accredited, without the clock's reading: what a retry must repeat.
+        var hash = RequestIds.Hash(committee with { CreatedAt = default, UpdatedAt = default });
 
         var code = await writer.ExecuteAsync(context.Audit(), tx =>
         {
-            var previous = IdempotencyRepository.Find(tx.Connection, caller.Name, nameof(CreateCommittee), request.RequestId, tx.Transaction);
-            if (RequestIds.Replay(previous, hash, request.RequestId) is { } replayed)
+            var previous = IdempotencyRepository.Find(tx.Connection, caller.Name, nameof(CreateCommittee), requestId, tx.Transaction);
+            if (RequestIds.Replay(previous, hash) is { } replayed)
             {
                 return replayed;
             }
@@ -41,7 +44,7 @@ public sealed class CommitteeService(Database database, StoreWriter writer, Time
                 throw new AlreadyExistsException("COMMITTEE_EXISTS", $"Committee {committee.Code} exists already.");
             }
             var created = CommitteeAccreditation.Accredit(tx, committee, caller.Name);
-            IdempotencyRepository.Insert(tx.Connection, tx.Transaction, caller.Name, nameof(CreateCommittee), request.RequestId, hash, created.Code, tx.Now);
+            IdempotencyRepository.Insert(tx.Connection, tx.Transaction, caller.Name, nameof(CreateCommittee), requestId, hash, created.Code, tx.Now);
             return created.Code;
         }, context.CancellationToken);
         return new CreateCommitteeResponse { Committee = CommitteeMapping.ToProto(Read(code)) };

@@ -1,34 +1,28 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Credentials.Core.Validation;
-using Google.Protobuf;
+using Credentials.Store.Idempotency;
 
 namespace Credentials.Server.Common;
 
-/// <summary>Idempotency keys of creating methods (AIP-155).</summary>
+/// <summary>
+/// Idempotency of creating methods (AIP-155). A request is known by its request id in the form
+/// <see cref="Core.Identity.CallerIdentifiers.ForStorage"/> gives, and by the hash of what the
+/// server understood from it: the validated, normalised domain value, not the bytes sent. So a retry
+/// that differs only in what validation normalises (a lower-case committee code, spaces around a
+/// name, full-width digits, an unknown or output-only field) is the same request, and one that
+/// differs in anything the server keeps is another.
+/// </summary>
 public static class RequestIds
 {
-    /// <summary>Null when <paramref name="requestId"/> is 1 to 64 characters of A-Z a-z 0-9 - _ . :; otherwise why not.</summary>
-    public static string? Check(string requestId)
-    {
-        if (requestId.Length is 0 or > 64)
-        {
-            return "must have 1 to 64 characters (a UUID is best)";
-        }
-        foreach (var c in requestId)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or ':'))
-            {
-                return "may only contain A-Z, a-z, 0-9 and - _ . :";
-            }
-        }
-        return null;
-    }
+    /// <summary>
+    /// SHA-256 of <paramref name="normalized"/> as JSON (properties in declaration order). It must not
+    /// hold a document number in clear: put its keyed lookup digest in its place.
+    /// </summary>
+    public static byte[] Hash<T>(T normalized) => SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(normalized));
 
-    /// <summary>SHA-256 of the request as sent, so a retry can be told from a reuse of the id for other content.</summary>
-    public static byte[] Hash(IMessage request) => SHA256.HashData(request.ToByteArray());
-
-    /// <summary>The result a request id produced before, or null for a new id; throws when the id was used for other content.</summary>
-    public static string? Replay(Store.Idempotency.IdempotencyRepository.Entry? previous, byte[] requestHash, string requestId)
+    /// <summary>The result a request id produced before, or null for a new id; throws when the id was used for another request.</summary>
+    public static string? Replay(IdempotencyRepository.Entry? previous, byte[] requestHash)
     {
         if (previous is null)
         {
@@ -36,7 +30,6 @@ public static class RequestIds
         }
         return CryptographicOperations.FixedTimeEquals(previous.RequestHash, requestHash)
             ? previous.Result
-            : throw new AlreadyExistsException("REQUEST_ID_REUSED",
-                $"request_id '{requestId}' was already used for a different request.");
+            : throw new AlreadyExistsException("REQUEST_ID_REUSED", "request_id was already used for a different request.");
     }
 }

@@ -9,6 +9,7 @@ using Credentials.Server.Operations;
 using Credentials.Server.Security;
 using Credentials.Server.Verification;
 using Grpc.AspNetCore.Server;
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.AspNetCore.Authorization;
@@ -52,6 +53,12 @@ public static class GrpcHosting
             grpc.Interceptors.Add<ErrorMappingInterceptor>();
             grpc.Interceptors.Add<AuditInterceptor>();
         });
+        // Grpc.AspNetCore's binder out, ours in: the same methods, with requests whose string fields
+        // are not UTF-8 refused as INVALID_ARGUMENT naming the field. Fails at start-up, not silently,
+        // should a Grpc.AspNetCore version name its binder otherwise.
+        services.Remove(services.Single(d => d.ServiceType == typeof(IServiceMethodProvider<>)
+            && d.ImplementationType is { Name: "BinderServiceMethodProvider`1" }));
+        services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(Utf8NamingMethodProvider<>));
         services.AddGrpcReflection();
 
         services.AddSingleton<StoreHealth>();

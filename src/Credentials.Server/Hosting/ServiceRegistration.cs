@@ -34,6 +34,7 @@ public static class ServiceRegistration
         services.AddSingleton<KeyRing>();
         services.AddSingleton<KeyManagement>();
         services.AddSingleton(sp => new HolderDigests(sp.GetRequiredService<DataDirectory>().LoadOrCreateHolderKey()));
+        services.AddSingleton<CallerIdentifiers>();
         services.AddSingleton<SerialAllocator>();
         services.AddSingleton<CertificateIssuer>();
         services.AddSingleton(configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions());

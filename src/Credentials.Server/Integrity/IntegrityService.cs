@@ -24,15 +24,15 @@ namespace Credentials.Server.Integrity;
 /// credentials.v1.IntegrityService: the integrity record (职称评审诚信档案库). Whether a record is
 /// active is computed on every read from the clock and the policy profile's period.
 /// </summary>
-public sealed class IntegrityService(Database database, StoreWriter writer, HolderDigests digests, PolicyProfile policy, TimeProvider time,
-    VerificationRateLimiter limiter) : V1.IntegrityService.IntegrityServiceBase
+public sealed class IntegrityService(Database database, StoreWriter writer, HolderDigests digests, CallerIdentifiers identifiers, PolicyProfile policy,
+    TimeProvider time, VerificationRateLimiter limiter) : V1.IntegrityService.IntegrityServiceBase
 {
     [Authorize(Policy = Policies.Issuers)]
     public override async Task<RecordMisconductResponse> RecordMisconduct(RecordMisconductRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();
         var violations = new Violations();
-        violations.AddIf("request_id", RequestIds.Check(request.RequestId));
+        violations.AddIf("request_id", CallerIdentifiers.CheckRequestId(request.RequestId));
         var content = MisconductRules.Validate(request.Record, "record.", ChinaCalendar.Today(time), violations);
         violations.ThrowIfAny();
         if (caller.Role == Role.Committee)
@@ -45,25 +45,27 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
             }
             content = content with { CommitteeCode = caller.CommitteeCode! };
         }
-        var hash = RequestIds.Hash(request);
+        var requestId = identifiers.ForStorage(request.RequestId);
+        var digest = digests.Lookup(content!.Subject.DocumentType, content.Subject.DocumentNumber);
+        // The record as the server understood it, the subject's document by its keyed digest.
+        var hash = RequestIds.Hash(content with { Subject = content.Subject with { DocumentNumber = Convert.ToHexString(digest) } });
         using (var connection = database.OpenReader())
         {
-            if (RequestIds.Replay(IdempotencyRepository.Find(connection, caller.Name, nameof(RecordMisconduct), request.RequestId), hash, request.RequestId) is { } replayed)
+            if (RequestIds.Replay(IdempotencyRepository.Find(connection, caller.Name, nameof(RecordMisconduct), requestId), hash) is { } replayed)
             {
                 return new RecordMisconductResponse { Record = Read(replayed) };
             }
         }
-        var digest = digests.Lookup(content!.Subject.DocumentType, content.Subject.DocumentNumber);
 
         var id = await writer.ExecuteAsync(context.Audit(), tx =>
         {
-            var previous = IdempotencyRepository.Find(tx.Connection, caller.Name, nameof(RecordMisconduct), request.RequestId, tx.Transaction);
-            if (RequestIds.Replay(previous, hash, request.RequestId) is { } replayed)
+            var previous = IdempotencyRepository.Find(tx.Connection, caller.Name, nameof(RecordMisconduct), requestId, tx.Transaction);
+            if (RequestIds.Replay(previous, hash) is { } replayed)
             {
                 return replayed;
             }
             var recorded = MisconductRecorder.Record(tx, content, digest, caller.Name);
-            IdempotencyRepository.Insert(tx.Connection, tx.Transaction, caller.Name, nameof(RecordMisconduct), request.RequestId, hash, recorded, tx.Now);
+            IdempotencyRepository.Insert(tx.Connection, tx.Transaction, caller.Name, nameof(RecordMisconduct), requestId, hash, recorded, tx.Now);
             return recorded;
         }, context.CancellationToken);
         return new RecordMisconductResponse { Record = Read(id) };

@@ -1,5 +1,5 @@
+using Credentials.Core.Identity;
 using Credentials.Core.Validation;
-using Credentials.Server.Common;
 using Credentials.Server.Errors;
 using Grpc.Core;
 
@@ -10,13 +10,14 @@ namespace Credentials.Server.Security;
 /// - _ . :; anything else is INVALID_ARGUMENT naming the header), or a new one when it sends none.
 /// It is echoed in the response headers (refusals included: this runs before authentication) and
 /// recorded in the audit trail and the access log, so a caller and an operator can talk about the
-/// same call.
+/// same call. A header that could hold an ID number is replaced by its keyed hash before anything
+/// sees it (<see cref="CallerIdentifiers"/>): the call is known by that.
 /// </summary>
 public sealed class RequestIdMiddleware(RequestDelegate next)
 {
     public const string Header = "x-request-id";
 
-    public Task InvokeAsync(HttpContext http)
+    public Task InvokeAsync(HttpContext http, CallerIdentifiers identifiers)
     {
         var sent = http.Request.Headers[Header];
         var id = Guid.NewGuid().ToString("N");
@@ -28,7 +29,7 @@ public sealed class RequestIdMiddleware(RequestDelegate next)
         else if (sent.Count == 1)
         {
             id = sent[0] ?? "";
-            problem = RequestIds.Check(id);
+            problem = CallerIdentifiers.CheckRequestId(id);
         }
         if (problem is not null)
         {
@@ -38,6 +39,10 @@ public sealed class RequestIdMiddleware(RequestDelegate next)
                 return Task.CompletedTask;
             }
             return TrailersOnly.WriteAsync(http, DomainErrors.Map(new InvalidRequestException(Header, problem))!);
+        }
+        if (sent.Count == 1)
+        {
+            id = identifiers.ForStorage(id);
         }
         http.Features.Set(new RequestIdFeature(id));
         http.Response.Headers[Header] = id;

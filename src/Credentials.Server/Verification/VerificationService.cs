@@ -1,5 +1,6 @@
 using System.Globalization;
 using Credentials.Core.Certificates;
+using Credentials.Core.Identity;
 using Credentials.Core.Validation;
 using Credentials.Server.Common;
 using Credentials.Server.Errors;
@@ -23,6 +24,7 @@ namespace Credentials.Server.Verification;
 /// is recorded; anonymous and employer callers are rate limited.
 /// </summary>
 public sealed class VerificationService(
+    CallerIdentifiers identifiers,
     CertificateVerifier certificates,
     EnvelopeChecker envelopes,
     KeyRing keys,
@@ -97,7 +99,7 @@ public sealed class VerificationService(
     private async Task<VerifyStreamResponse> VerifyItemAsync(VerifyStreamRequest request, ServerCallContext context)
     {
         var correlationId = request.CorrelationId;
-        if (CorrelationIdError(correlationId) is { } problem)
+        if (CallerIdentifiers.CheckCorrelationId(correlationId) is { } problem)
         {
             return new VerifyStreamResponse { Error = ToError(new InvalidRequestException("correlation_id", problem)) };
         }
@@ -105,7 +107,8 @@ public sealed class VerificationService(
         try
         {
             limiter.Acquire(context);
-            var caller = VerificationCaller.Of(context, correlationId);
+            // Echoed as sent, to the caller who sent it; logged only in the form that holds no ID number.
+            var caller = VerificationCaller.Of(context, identifiers.ForStorage(correlationId));
             switch (request.RequestCase)
             {
                 case VerifyStreamRequest.RequestOneofCase.Certificate:
@@ -128,12 +131,6 @@ public sealed class VerificationService(
         }
         return response;
     }
-
-    /// <summary>1 to 64 printable ASCII characters; null when it is one.</summary>
-    private static string? CorrelationIdError(string id) =>
-        id.Length is 0 or > 64 ? "must have 1 to 64 characters"
-        : id.Any(c => c is < ' ' or > '~') ? "must be printable ASCII"
-        : null;
 
     private VerificationError ToError(Exception exception)
     {

@@ -90,11 +90,11 @@ public static class CertificateRepository
     public static byte[]? HolderDigest(SqliteConnection connection, string number, SqliteTransaction? transaction = null) =>
         connection.QuerySingleOrDefault<byte[]>("SELECT holder_digest FROM certificates WHERE number = @number", new { number }, transaction);
 
-    /// <summary>The highest serial a committee used in a review year (0 if none).</summary>
-    public static int MaxSerial(SqliteConnection connection, string committeeCode, int reviewYear) =>
+    /// <summary>The highest serial a committee used in a review year (0 if none): one step down the (committee, year, serial) index.</summary>
+    public static int MaxSerial(SqliteConnection connection, string committeeCode, int reviewYear, SqliteTransaction? transaction = null) =>
         connection.ExecuteScalar<int>(
             "SELECT COALESCE(MAX(serial), 0) FROM certificates WHERE committee_code = @committeeCode AND review_year = @reviewYear",
-            new { committeeCode, reviewYear });
+            new { committeeCode, reviewYear }, transaction);
 
     public static void InsertRevocation(SqliteConnection connection, SqliteTransaction transaction, string number, Revocation revocation,
         string effectiveDate, DateTimeOffset now, string recordedBy, long eventSequence) =>

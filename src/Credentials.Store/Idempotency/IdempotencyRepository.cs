@@ -5,7 +5,8 @@ namespace Credentials.Store.Idempotency;
 
 /// <summary>
 /// What each (principal, method, request id) produced, with a hash of the request, so a retried
-/// creation returns the first result and a reused id with other content is recognised.
+/// creation returns the first result and a reused id with other content is recognised. The request
+/// id is stored as the host gives it: hashed when it could hold an ID number (CallerIdentifiers).
 /// </summary>
 public static class IdempotencyRepository
 {

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Credentials.Cli.Hosting;
 using Credentials.Core.Principals;
 using Credentials.V1;
@@ -103,6 +104,26 @@ public sealed class IssueCommandTests : CliServerTest
 
         Assert.Equal(ExitCodes.Refused, run.ExitCode);
         Assert.Contains("PERMISSION_DENIED", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DerivedRequestId_IdNumberGuess_CannotBeTestedWithoutTheToken()
+    {
+        var request = new IssueCertificateRequest
+        {
+            CommitteeCode = "DL-S01",
+            Spec = new CertificateSpec { Holder = new Holder { Name = "张伟", DocumentNumber = IdNumber(7) }, Series = "工程系列" },
+        };
+
+        var id = Credentials.Cli.Certificates.IssueCommand.DerivedRequestId(request, "crd_token-a");
+
+        Assert.Equal(id, Credentials.Cli.Certificates.IssueCommand.DerivedRequestId(request.Clone(), "crd_token-a"));
+        Assert.NotEqual(id, Credentials.Cli.Certificates.IssueCommand.DerivedRequestId(request, "crd_token-b"));
+        // Without the token, the id is no plain hash of the request a guesser could recompute.
+        var plain = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(request.ToByteArray()))[..32];
+        Assert.Equal("credctl-", id[..8]);
+        Assert.NotEqual(plain, id[8..]);
+        Assert.NotEqual(id, Credentials.Cli.Certificates.IssueCommand.DerivedRequestId(request, null));
     }
 
     private Task<ListCertificatesResponse> ListAsync() => AuthorityCertificates.ListCertificatesAsync(new ListCertificatesRequest()).ResponseAsync;

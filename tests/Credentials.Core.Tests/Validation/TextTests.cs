@@ -1,3 +1,4 @@
+using System.Text;
 using Credentials.Core.Validation;
 
 namespace Credentials.Core.Tests.Validation;
@@ -22,6 +23,34 @@ public class TextTests
     public void Check_ControlCharacter_IsRefused()
     {
         Assert.Equal("must not contain control or format characters", Text.Check("a\u0007b", 1, 10));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xE5, 0xBC, 0xA0, 0xFF })]             // a byte that is never UTF-8
+    [InlineData(new byte[] { 0x41, 0x80, 0x42 })]                   // a lone continuation byte
+    [InlineData(new byte[] { 0xC0, 0xAF })]                         // an overlong '/'
+    [InlineData(new byte[] { 0xE4, 0xBC, 0x41 })]                   // a sequence cut short
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]                   // a UTF-16 surrogate encoded as UTF-8
+    [InlineData(new byte[] { 0xF4, 0x90, 0x80, 0x80 })]             // beyond U+10FFFF
+    public void Check_InvalidUtf8AsProtobufDecodesIt_IsRefused(byte[] bytes)
+    {
+        // Google.Protobuf decodes string fields with replacement, as Encoding.UTF8 does.
+        var decoded = Encoding.UTF8.GetString(bytes);
+
+        Assert.Equal(Text.NotUtf8, Text.Check(Text.Normalize(decoded), 0, 100));
+    }
+
+    [Fact]
+    public void Check_ReplacementCharacterSentAsValidUtf8_IsRefusedToo()
+    {
+        Assert.Equal(Text.NotUtf8, Text.Check("张\uFFFD伟", 1, 10));
+    }
+
+    [Fact]
+    public void Check_TextAroundTheReplacementCharacter_IsAccepted()
+    {
+        // U+FFFC (object replacement) is another character; only U+FFFD marks lost bytes.
+        Assert.Null(Text.Check("大人社发〔2024〕15号 \uFFFC", 1, 100));
     }
 
     [Fact]

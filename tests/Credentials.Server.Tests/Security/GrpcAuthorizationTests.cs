@@ -64,7 +64,7 @@ public sealed class GrpcAuthorizationTests : IAsyncLifetime
     public async Task AnonymousMethod_WithRevokedToken_IsUnauthenticated()
     {
         var token = await _server.AddPrincipalAsync("hr-office", Role.Employer);
-        await _server.Services.GetRequiredService<Admin.PrincipalAdmin>().RevokeAsync("hr-office", Store.Audit.AuditEntry.Local("test", "test"));
+        await _server.Services.GetRequiredService<Credentials.Server.Admin.PrincipalAdmin>().RevokeAsync("hr-office", Store.Audit.AuditEntry.Local("test", "test"));
         var error = await Assert.ThrowsAsync<RpcException>(() => _server.Verification(token).ListSigningKeysAsync(new ListSigningKeysRequest()).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
