@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Credentials.Core.Certificates;
@@ -43,7 +44,7 @@ public sealed class CertificateVerifier(VerificationLookup lookup, HolderDigests
         // The decoy's event is opened as the lookup opens a stored one: the same parses for an unknown number.
         var stored = found ?? new VerifiableCertificate(DecoyDigest, LedgerEvent.Parser.ParseFrom(DecoyEvent).CertificateIssued.Envelope.Payload, null, null);
         var signed = CertificateDocument.Parser.ParseFrom(stored.SignedDocument);
-        var nameMatches = CryptographicOperations.FixedTimeEquals(Digest(name), Digest(signed.HolderName));
+        var nameMatches = NamesMatch(name, signed.HolderName);
         var documentMatches = document is not { } given
             || CryptographicOperations.FixedTimeEquals(digests.Lookup(given.Type, given.Number), stored.HolderDigest);
         // Non-short-circuit: every comparison runs whatever the first one said.
@@ -80,7 +81,31 @@ public sealed class CertificateVerifier(VerificationLookup lookup, HolderDigests
         return (request.DocumentType, number);
     }
 
-    private static byte[] Digest(string text) => SHA256.HashData(Encoding.UTF8.GetBytes(text));
+    /// <summary>Names of up to this many UTF-16 code units (50 characters, combining marks aside) are compared as they are.</summary>
+    private const int NameChars = 50;
+
+    /// <summary>
+    /// Whether the names are equal, in time that depends on their lengths alone, as when both were
+    /// hashed first (SHA-256 through OpenSSL, 0.7 µs, a thirtieth of a verification): both in
+    /// zero-filled buffers of one size, compared in full. A name has no NUL; the decoy's is one.
+    /// Which way is taken depends on the given name only.
+    /// </summary>
+    private static bool NamesMatch(string given, string stored)
+    {
+        if (given.Length > NameChars)
+        {
+            return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(stored)));
+        }
+        Span<char> givenChars = stackalloc char[NameChars];
+        Span<char> storedChars = stackalloc char[NameChars];
+        givenChars.Clear();
+        storedChars.Clear();
+        given.CopyTo(givenChars);
+        // A longer stored name fills the buffer, and its length differs.
+        stored.AsSpan(0, Math.Min(stored.Length, NameChars)).CopyTo(storedChars);
+        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(givenChars), MemoryMarshal.AsBytes(storedChars))
+            & given.Length == stored.Length;
+    }
 
     private static byte[] CreateDecoyEvent()
     {

@@ -34,18 +34,28 @@ public static class VerificationLogRepository
 
     /// <summary>Rows before <paramref name="beforeId"/> (0: from the newest), newest first; empty filters match all.</summary>
     public static IReadOnlyList<StoredVerification> List(SqliteConnection connection, long beforeId, int limit, string certificateNumber, string principal) =>
-        connection.Query<Row>(
-            """
-            SELECT * FROM verifications
-            WHERE (@beforeId = 0 OR id < @beforeId)
-              AND (@certificateNumber = '' OR certificate_number = @certificateNumber)
-              AND (@principal = '' OR principal = @principal)
-            ORDER BY id DESC LIMIT @limit
-            """,
-            new { beforeId, limit, certificateNumber, principal })
+        connection.Query<Row>(ListSql(certificateNumber.Length > 0, principal.Length > 0),
+            new { beforeId = beforeId == 0 ? long.MaxValue : beforeId, limit, certificateNumber, principal })
             .Select(r => new StoredVerification(r.Id, new VerificationLogEntry(DateTimeOffset.FromUnixTimeMilliseconds(r.At), r.Principal, r.Role,
                 r.ClientAddress, r.RequestId, (int)r.Method, r.CertificateNumber, (int)r.Result)))
             .ToList();
+
+    /// <summary>
+    /// One query per combination of filters, each a range of one index walked backwards: a filter
+    /// written as "(@x = '' OR x = @x)" makes SQLite scan the whole table, millions of rows.
+    /// </summary>
+    internal static string ListSql(bool byCertificate, bool byPrincipal)
+    {
+        var filters = (byCertificate, byPrincipal) switch
+        {
+            (true, true) => "certificate_number = @certificateNumber AND principal = @principal AND",
+            (true, false) => "certificate_number = @certificateNumber AND",
+            // The condition of the partial index, so that SQLite may use it.
+            (false, true) => "principal = @principal AND principal <> '' AND",
+            (false, false) => "",
+        };
+        return $"SELECT * FROM verifications WHERE {filters} id < @beforeId ORDER BY id DESC LIMIT @limit";
+    }
 
     private sealed record Row(long Id, long At, string Principal, string Role, string ClientAddress, string RequestId, long Method,
         string CertificateNumber, long Result);
