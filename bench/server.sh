@@ -4,7 +4,8 @@
 #
 #   source bench/server.sh
 #   server_build                     # dotnet build -c Release; sets SERVER_DLL
-#   server_start DATA_DIR LOG        # sets SERVER_PID, SERVER_ADDRESS (127.0.0.1:PORT), SERVER_TOKEN
+#   server_start DATA_DIR LOG [ARG...]  # sets SERVER_PID, SERVER_ADDRESS (127.0.0.1:PORT), SERVER_TOKEN;
+#                                    # ARGs go to the server (e.g. --Telemetry:Prometheus:Url=http://127.0.0.1:0)
 #   server_stop                      # SIGTERM, then SIGKILL after 5 s; safe to call twice
 #   listening_address LOG PID        # prints 127.0.0.1:PORT once the ASP.NET Core app PID logs it in LOG
 #   process_stop PID                 # SIGTERM, then SIGKILL after 5 s; waits for it to end
@@ -41,8 +42,9 @@ server_build() {
 
 server_start() {
   local data_dir=$1 log=$2
+  shift 2
   mkdir -p "$data_dir"
-  dotnet "$SERVER_DLL" --urls http://127.0.0.1:0 --data-dir "$data_dir" >"$log" 2>&1 &
+  dotnet "$SERVER_DLL" --urls http://127.0.0.1:0 --data-dir "$data_dir" "$@" >"$log" 2>&1 &
   SERVER_PID=$!
   SERVER_ADDRESS=""
   SERVER_TOKEN=""

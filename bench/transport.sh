@@ -26,7 +26,8 @@
 #                        over a fresh data dir prints)
 #   -n, --requests N     measured requests per server, split evenly over the rounds, rounded up
 #                        (default 200000)
-#   --warmup N           requests to each server before measuring, not counted (default 20000)
+#   --warmup N           requests to each server before measuring, not counted (default 100000:
+#                        enough for the JIT's tiers to settle, which 20000 was not)
 #   --rounds R           rounds; each loads both servers one after the other, the order
 #                        alternating from round to round (default 3)
 #   -c, --connections N  HTTP/2 connections (default 8)
@@ -35,6 +36,13 @@
 #   -D, --max-seconds S  wall-clock cap of each h2load run; exceeding it fails (default 300)
 #   --address HOST:PORT  load an already running cleartext server instead of starting one
 #   --data-dir DIR       start the server over DIR instead of a temp dir (kept afterwards)
+#   --telemetry MODE     what the server it starts records (default metrics):
+#                          metrics  its Prometheus endpoint on a free loopback port, as deployed;
+#                                   scraped at the end: the metrics must count the calls too
+#                          traces   metrics, plus a span of every call, metrics and logs exported
+#                                   over OTLP/HTTP to a local sink that discards them (the sink
+#                                   shares the CPU, so this prices tracing at the worst)
+#                          off      the defaults: nothing listens to the instruments
 #
 # Requests are counted (h2load -n), not timed: h2load's own -D switches it to timing mode and
 # ignores -n, and calls cut off at the end of a timed run would spoil the exact status check. The
@@ -62,12 +70,13 @@ body=""
 token=""
 stats_token="${CREDENTIALS_TOKEN:-}"
 requests=200000
-warmup=20000
+warmup=100000
 rounds=3
 connections=8
 streams=10
 threads=1
 max_seconds=300
+telemetry=metrics
 address=""
 data_dir=""
 
@@ -102,6 +111,7 @@ while (($# > 0)); do
     -D | --max-seconds) max_seconds=$2 ;;
     --address) address=$2 ;;
     --data-dir) data_dir=$2 ;;
+    --telemetry) telemetry=$2 ;;
     *) fail_usage "unknown option $1 (see --help)" ;;
   esac
   shift 2
@@ -111,6 +121,7 @@ for option in requests rounds connections streams threads max_seconds; do
 done
 [[ $warmup =~ ^[0-9]+$ ]] || fail_usage "--warmup must be a number, got '$warmup'"
 [[ $method =~ ^/[A-Za-z0-9_.]+/[A-Za-z0-9_]+$ ]] || fail_usage "--method must look like /pkg.Service/Method, got '$method'"
+[[ $telemetry =~ ^(metrics|traces|off)$ ]] || fail_usage "--telemetry must be metrics, traces or off, got '$telemetry'"
 per_round=$(((requests + rounds - 1) / rounds))
 
 missing=()
@@ -128,6 +139,7 @@ fi
 source "$ROOT/bench/server.sh"
 work="$(mktemp -d -t transport.XXXXXX)"
 BARE_PID=""
+SINK_PID=""
 # SIGTERM, so that the bare server prints its count.
 bare_stop() {
   [[ -z $BARE_PID ]] || process_stop "$BARE_PID"
@@ -135,6 +147,7 @@ bare_stop() {
 }
 cleanup() {
   server_stop
+  [[ -z $SINK_PID ]] || process_stop "$SINK_PID"
   bare_stop
   rm -rf "$work"
 }
@@ -169,7 +182,18 @@ bare_dll="$(find "$BARE_PROJECT/bin/Release" -name bare-grpc-server.dll -print -
 if [[ -z $address ]]; then
   echo "transport: building src/Credentials.Server (Release)"
   server_build || exit 1
-  server_start "${data_dir:-$work/data}" "$work/server.log" || exit 1
+  server_telemetry=()
+  if [[ $telemetry != off ]]; then
+    server_telemetry+=(--Telemetry:Prometheus:Url=http://127.0.0.1:0)
+  fi
+  if [[ $telemetry == traces ]]; then
+    "$PYTHON" "$ROOT/bench/otlp_sink.py" >"$work/sink.port" &
+    SINK_PID=$!
+    for _ in $(seq 50); do [[ -s $work/sink.port ]] && break; sleep 0.1; done
+    [[ -s $work/sink.port ]] || { echo "transport: the OTLP sink did not start" >&2; exit 1; }
+    server_telemetry+=(--Telemetry:Otlp:Endpoint="http://127.0.0.1:$(cat "$work/sink.port")" --Telemetry:Otlp:Protocol=http/protobuf)
+  fi
+  server_start "${data_dir:-$work/data}" "$work/server.log" "${server_telemetry[@]}" || exit 1
   address=$SERVER_ADDRESS
   stats_token=${stats_token:-$SERVER_TOKEN}
 fi
@@ -207,6 +231,13 @@ load() {
   fi
 }
 
+# cpu_ticks PID: user + system CPU time of PID so far, in clock ticks ("" when PID is unknown).
+cpu_ticks() {
+  if [[ -n ${1:-} && -r /proc/$1/stat ]]; then awk '{ print $14 + $15 }' "/proc/$1/stat"; fi
+}
+clock_ticks="$(getconf CLK_TCK)"
+declare -A ticks_total=([server]=0 [bare]=0) pid_of=([server]="${SERVER_PID:-}" [bare]="$BARE_PID")
+
 bare_succeeded=0
 if ((warmup > 0)); then
   echo "transport: warming up each server with $warmup requests"
@@ -216,6 +247,7 @@ if ((warmup > 0)); then
 fi
 
 CREDENTIALS_TOKEN="$stats_token" "$PYTHON" "$STATISTICS" snapshot "$address" >"$work/before.json" || exit 1
+load_before="$(cut -d ' ' -f 1-3 /proc/loadavg)"
 echo "transport: $rounds rounds of h2load -n $per_round -c $connections -m $streams -t $threads against each server"
 passed=true
 declare -A succeeded_total=([server]=0 [bare]=0) seconds_total=([server]=0 [bare]=0)
@@ -225,7 +257,14 @@ for round in $(seq "$rounds"); do
   if ((round % 2 == 1)); then order=(server bare); else order=(bare server); fi
   declare -A round_rate=()
   for target in "${order[@]}"; do
+    ticks_before="$(cpu_ticks "${pid_of[$target]}")"
     load "$target" "$per_round" "round$round-$target"
+    ticks_after="$(cpu_ticks "${pid_of[$target]}")"
+    if [[ -n $ticks_before && -n $ticks_after ]]; then
+      ticks_total[$target]=$((ticks_total[$target] + ticks_after - ticks_before))
+    else
+      ticks_total[$target]=""
+    fi
     round_rate[$target]=$RATE
     cut -f 3 "$work/round$round-$target.log" >>"$work/$target-latencies"
     succeeded_total[$target]=$((succeeded_total[$target] + SUCCEEDED))
@@ -241,8 +280,14 @@ for round in $(seq "$rounds"); do
     -v s="${round_rate[server]}" -v r="${round_rate[bare]}" -v k="$round" \
     'BEGIN { printf "round %d:      %s %.0f req/s, then %s %.0f req/s: server / bare %.2f", k, first, a, second, b, s / r }')")
 done
+load_after="$(cut -d ' ' -f 1-3 /proc/loadavg)"
 CREDENTIALS_TOKEN="$stats_token" "$PYTHON" "$STATISTICS" snapshot "$address" >"$work/after.json" || exit 1
 verdict="$("$PYTHON" "$STATISTICS" check "$work/before.json" "$work/after.json" --method "$method" --ok "${succeeded_total[server]}")" || passed=false
+metrics_verdict="not checked (--telemetry off or --address)"
+metrics_url="$(sed -n 's|.*Metrics for Prometheus at \(http://[^ ]*\).*|\1|p' "$work/server.log" 2>/dev/null | head -n 1)"
+if [[ -n $metrics_url ]]; then
+  metrics_verdict="$("$PYTHON" "$STATISTICS" check-metrics "$work/after.json" "$metrics_url" --method "$method")" || passed=false
+fi
 
 bare_stop
 answered="$(sed -n 's/^bare: answered \([0-9]*\) calls$/\1/p' "$work/bare.log" | head -n 1)"
@@ -276,7 +321,14 @@ echo "settings:     $rounds rounds of -n $per_round per server, -c $connections 
 printf '%s\n' "${round_lines[@]}"
 echo "requests/s:   server $server_rate, bare $bare_rate (all measured requests / their time)"
 echo "latency:      server $(latency server); bare $(latency bare)"
+if [[ -n ${ticks_total[server]} && -n ${ticks_total[bare]} ]]; then
+  awk -v s="${ticks_total[server]}" -v b="${ticks_total[bare]}" -v n="${succeeded_total[server]}" -v m="${succeeded_total[bare]}" -v hz="$clock_ticks" \
+    'BEGIN { cs = s / hz / n * 1e6; cb = b / hz / m * 1e6; printf "CPU per call: server %.2f us, bare %.2f us (process CPU time / measured requests): bare / server %.2f\n", cs, cb, cb / cs }'
+fi
 echo "ratio:        $ratio server / bare (target >= $TARGET_RATIO: $target); median of the rounds' ratios $median_ratio"
+echo "telemetry:    $telemetry"
+echo "load average: $load_before before the first round, $load_after after the last (1, 5, 15 min; $(nproc) cores)"
 echo "grpc-status:  server $verdict"
+echo "              metrics $metrics_verdict"
 echo "              bare $bare_verdict"
 $passed

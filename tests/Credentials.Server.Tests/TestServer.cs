@@ -60,10 +60,18 @@ public sealed class TestServer : IAsyncDisposable
         return StartAsync(directory, directory.Path, now, extraArgs);
     }
 
+    /// <summary>A server whose host the test configures further (telemetry exporters, services), after the server's own set-up.</summary>
+    public static Task<TestServer> StartWithAsync(Action<WebApplicationBuilder> configure, params string[] extraArgs)
+    {
+        var directory = new TempDirectory();
+        return StartAsync(directory, directory.Path, null, extraArgs, configure);
+    }
+
     /// <summary>A server on an existing data directory, which stays when the server is disposed.</summary>
     public static Task<TestServer> StartOnAsync(string dataDir) => StartAsync(null, dataDir, null, []);
 
-    private static async Task<TestServer> StartAsync(TempDirectory? directory, string dataDir, DateTimeOffset? now, string[] extraArgs)
+    private static async Task<TestServer> StartAsync(TempDirectory? directory, string dataDir, DateTimeOffset? now, string[] extraArgs,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var time = new FakeTimeProvider(now ?? new DateTimeOffset(2024, 12, 20, 2, 0, 0, TimeSpan.Zero));
         // Rate limits off unless a test sets them (later arguments win).
@@ -74,6 +82,7 @@ public sealed class TestServer : IAsyncDisposable
         {
             builder.Services.AddSingleton<TimeProvider>(time);
             builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace).AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace);
+            configure?.Invoke(builder);
         });
         var console = new StringWriter();
         await Startup.InitializeAsync(app.Services, console);

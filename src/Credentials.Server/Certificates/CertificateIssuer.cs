@@ -9,6 +9,7 @@ using Credentials.Core.Validation;
 using Credentials.Server.Common;
 using Credentials.Server.Keys;
 using Credentials.Server.Security;
+using Credentials.Server.Telemetry;
 using Credentials.Store;
 using Credentials.Store.Audit;
 using Credentials.Store.Certificates;
@@ -88,7 +89,10 @@ public sealed class CertificateIssuer(
             var stored = false;
             try
             {
-                batch.Sign();
+                using (ServerActivities.StartSigning(request.Items.Count, batch.KeyId))
+                {
+                    batch.Sign();
+                }
                 // To the writer in the order the serials were predicted, or the predictions would be wrong.
                 await batch.Reservation.WhenTurnAsync(cancellationToken);
                 var write = writer.ExecuteAsync(request.Audit, tx => Commit(tx, request, idempotency, batch), cancellationToken);

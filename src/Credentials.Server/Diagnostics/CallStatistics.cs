@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using Grpc.AspNetCore.Server;
 using Grpc.Core;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Credentials.Server.Diagnostics;
 
@@ -10,33 +7,27 @@ namespace Credentials.Server.Diagnostics;
 /// Calls that ended with each status, per method, since the server started: what
 /// DiagnosticsService.GetCallStatistics answers, so that a load generator that sees only HTTP
 /// statuses (h2load) can check that every call it made succeeded. Counted by
-/// <see cref="CallStatisticsMiddleware"/> from the final grpc-status of every call routed to one of
-/// the served methods, refusals by authentication and authorization included.
+/// <see cref="CallMiddleware"/> from the final grpc-status of every call routed to one of
+/// the served methods, refusals by authentication and authorization included. The metric
+/// credentials.rpc.server.calls reports the same counts.
 /// </summary>
 public sealed class CallStatistics
 {
-    private const int StatusCount = (int)StatusCode.Unauthenticated + 1;
+    private readonly ConcurrentDictionary<string, MethodCalls> _methods = new(StringComparer.Ordinal);
 
-    private readonly ConcurrentDictionary<string, long[]> _methods = new(StringComparer.Ordinal);
-
-    public void Count(string method, StatusCode status)
-    {
-        if ((uint)status < StatusCount)
-        {
-            Interlocked.Increment(ref _methods.GetOrAdd(method, _ => new long[StatusCount])[(int)status]);
-        }
-    }
+    /// <summary>The counters of a method (full name, "/package.Service/Method"), made once, when its endpoint is built.</summary>
+    public MethodCalls For(string fullName) => _methods.GetOrAdd(fullName, name => new MethodCalls(name));
 
     /// <summary>(method, status, count) for every count above zero, by method path.</summary>
     public IEnumerable<(string Method, StatusCode Status, long Count)> Snapshot()
     {
-        foreach (var (method, counts) in _methods.OrderBy(m => m.Key, StringComparer.Ordinal))
+        foreach (var (method, calls) in _methods.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
-            for (var i = 0; i < counts.Length; i++)
+            for (var status = StatusCode.OK; status <= StatusCode.Unauthenticated; status++)
             {
-                if (Interlocked.Read(ref counts[i]) is var count and > 0)
+                if (calls.CountOf(status) is var count and > 0)
                 {
-                    yield return (method, (StatusCode)i, count);
+                    yield return (method, status, count);
                 }
             }
         }
@@ -44,35 +35,26 @@ public sealed class CallStatistics
 }
 
 /// <summary>
-/// Counts each call to a served method by its final grpc-status: in the trailers, or in the headers
-/// of a Trailers-Only response (a refusal before the service). Calls to unknown paths are not
-/// counted, so a client cannot grow the table with made-up method names.
+/// One served method's call counts by status, kept in its endpoint's metadata so that counting a
+/// call costs no lookup by name.
 /// </summary>
-public sealed class CallStatisticsMiddleware(RequestDelegate next, CallStatistics statistics)
+public sealed class MethodCalls(string fullName)
 {
-    public async Task InvokeAsync(HttpContext http)
+    private readonly long[] _counts = new long[(int)StatusCode.Unauthenticated + 1];
+
+    /// <summary>"/credentials.v1.DiagnosticsService/Ping".</summary>
+    public string FullName { get; } = fullName;
+
+    /// <summary>"credentials.v1.DiagnosticsService/Ping", as OpenTelemetry's rpc.method spells it.</summary>
+    public string Name { get; } = fullName.TrimStart('/');
+
+    public void Count(StatusCode status)
     {
-        var method = http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.FullName;
-        if (method is null)
+        if ((uint)status < (uint)_counts.Length)
         {
-            await next(http);
-            return;
-        }
-        try
-        {
-            await next(http);
-        }
-        finally
-        {
-            statistics.Count(method, FinalStatus(http));
+            Interlocked.Increment(ref _counts[(int)status]);
         }
     }
 
-    private static StatusCode FinalStatus(HttpContext http)
-    {
-        var value = http.Features.Get<IHttpResponseTrailersFeature>()?.Trailers["grpc-status"] is { Count: > 0 } trailer
-            ? trailer.ToString()
-            : http.Response.Headers["grpc-status"].ToString();
-        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var code) ? (StatusCode)code : StatusCode.Unknown;
-    }
+    public long CountOf(StatusCode status) => Interlocked.Read(ref _counts[(int)status]);
 }

@@ -1,3 +1,4 @@
+using Credentials.Server.Errors;
 using Credentials.Server.Security;
 using Credentials.V1;
 using Grpc.Core;
@@ -19,18 +20,8 @@ public sealed class DiagnosticsService(CallStatistics statistics) : V1.Diagnosti
         var response = new GetCallStatisticsResponse();
         foreach (var (method, status, count) in statistics.Snapshot())
         {
-            response.Counts.Add(new CallCount { Method = method, Status = StatusName(status), Count = count });
+            response.Counts.Add(new CallCount { Method = method, Status = StatusNames.Of(status), Count = count });
         }
         return Task.FromResult(response);
     }
-
-    /// <summary>The canonical names (OK, INVALID_ARGUMENT, ...), by code, as every gRPC implementation prints them.</summary>
-    private static readonly string[] Names =
-    [
-        "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED",
-        "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
-        "UNAUTHENTICATED",
-    ];
-
-    private static string StatusName(StatusCode status) => Names[(int)status];
 }

@@ -11,12 +11,27 @@ namespace Credentials.Server.Errors;
 /// </summary>
 public sealed class ErrorMappingInterceptor : Interceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        Task<TResponse> call;
+        try
+        {
+            call = continuation(request, context);
+        }
+        catch (Exception e) when (DomainErrors.Map(e) is { } mapped)
+        {
+            throw mapped;
+        }
+        // A method that answered at once (Ping, most reads) needs no state machine to wait for it.
+        return call.IsCompletedSuccessfully ? call : Mapped(call);
+    }
+
+    private static async Task<TResponse> Mapped<TResponse>(Task<TResponse> call)
     {
         try
         {
-            return await continuation(request, context);
+            return await call;
         }
         catch (Exception e) when (DomainErrors.Map(e) is { } mapped)
         {

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Credentials.Server.Security;
+using Credentials.Server.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Credentials.Server.Hosting;
 
@@ -40,6 +43,8 @@ public static class ServerHost
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // Below every other source: defaults of the instrumentation packages.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = TelemetryRegistration.InstrumentationSettings });
         AddSources(builder.Configuration, args);
         // The slim builder leaves HTTPS out unless asked.
         builder.WebHost.UseKestrelHttpsConfiguration();
@@ -48,13 +53,21 @@ public static class ServerHost
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // The slim builder fixes the console format to "simple"; Logging:Console:FormatterName (simple,
+        // json, systemd) and its FormatterOptions choose it again, as in a full ASP.NET Core host.
+        builder.Logging.AddConsole();
+        builder.Services.Configure<ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));
+
         var options = builder.Configuration.Get<ServerOptions>() ?? new ServerOptions();
+        // Checked before anything is claimed or opened: bad settings stop the start with their name.
+        var telemetry = TelemetryOptions.Load(builder.Configuration);
         builder.Services.AddSingleton(options);
         // Held until the host is disposed: no restore under a running server, no second server on the directory.
         var claim = Store.DataDirectoryLock.Acquire(options.DataDir, "start a server on it");
         builder.Services.AddSingleton(_ => claim);
         builder.Services.AddCredentialsServices(options, builder.Configuration);
         builder.Services.AddCredentialsGrpc(options);
+        builder.Services.AddCredentialsTelemetry(telemetry);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

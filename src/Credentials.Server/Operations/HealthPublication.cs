@@ -10,7 +10,7 @@ namespace Credentials.Server.Operations;
 /// hear of a failed store up to a period late. Publications run one at a time, and each runs the
 /// checks when it starts, so the last one reports the latest state.
 /// </summary>
-public sealed class HealthPublication : IHostedService
+public sealed partial class HealthPublication : IHostedService
 {
     private readonly StoreHealth _store;
     private readonly HealthCheckService _checks;
@@ -68,7 +68,10 @@ public sealed class HealthPublication : IHostedService
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "Publishing the health report failed");
+            LogPublicationFailed(_logger, e);
         }
     }
+
+    [LoggerMessage(EventId = 1400, Level = LogLevel.Error, Message = "Publishing the health report failed")]
+    private static partial void LogPublicationFailed(ILogger logger, Exception exception);
 }

@@ -10,7 +10,7 @@ namespace Credentials.Server.Operations;
 /// succeeds. <see cref="StoreHealthCheck"/> reports it to ASP.NET Core's health checks, which drive
 /// grpc.health.v1; <see cref="Changed"/> lets Watch hear of it at once.
 /// </summary>
-public sealed class StoreHealth
+public sealed partial class StoreHealth
 {
     private readonly StoreWriter _writer;
     private readonly Database _database;
@@ -49,7 +49,7 @@ public sealed class StoreHealth
         }
         catch (Exception e) when (e is StoreUnavailableException or Microsoft.Data.Sqlite.SqliteException)
         {
-            _logger.LogWarning("The store probe failed: {Reason}", e.Message);
+            LogProbeFailed(_logger, e.Message);
             Report(false);
             return false;
         }
@@ -64,12 +64,21 @@ public sealed class StoreHealth
         }
         if (usable)
         {
-            _logger.LogWarning("The store is usable again: SERVING");
+            LogServing(_logger);
         }
         else
         {
-            _logger.LogError("The store is unusable: NOT_SERVING until a write or probe succeeds");
+            LogNotServing(_logger);
         }
         Changed?.Invoke();
     }
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "The store probe failed: {Reason}")]
+    private static partial void LogProbeFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "The store is usable again: SERVING")]
+    private static partial void LogServing(ILogger logger);
+
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Error, Message = "The store is unusable: NOT_SERVING until a write or probe succeeds")]
+    private static partial void LogNotServing(ILogger logger);
 }

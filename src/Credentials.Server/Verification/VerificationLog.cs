@@ -15,7 +15,7 @@ namespace Credentials.Server.Verification;
 /// or tears a certificate write, which goes through the writer on its own and is acknowledged
 /// only once on disk.
 /// </summary>
-public sealed class VerificationLog : IHostedService, IAsyncDisposable
+public sealed partial class VerificationLog : IHostedService, IAsyncDisposable
 {
     public const int Capacity = 16 * 1024;
 
@@ -134,7 +134,7 @@ public sealed class VerificationLog : IHostedService, IAsyncDisposable
                 catch (Exception e)
                 {
                     // The answers are given; losing their log rows must not stop the next ones.
-                    _logger.LogError(e, "{Count} access-log entries could not be written", batch.Count);
+                    LogEntriesLost(_logger, e, batch.Count);
                 }
             }
             foreach (var flushed in flushes)
@@ -146,4 +146,7 @@ public sealed class VerificationLog : IHostedService, IAsyncDisposable
     }
 
     private sealed record Item(VerificationLogEntry? Entry, TaskCompletionSource? Flushed);
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Error, Message = "{Count} access-log entries could not be written")]
+    private static partial void LogEntriesLost(ILogger logger, Exception exception, int count);
 }

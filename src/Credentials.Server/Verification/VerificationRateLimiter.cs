@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Credentials.Core.Principals;
 using Credentials.Server.Errors;
 using Credentials.Server.Security;
+using Credentials.Server.Telemetry;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -21,9 +22,11 @@ public sealed class VerificationRateLimiter : IDisposable
     private readonly PartitionedRateLimiter<string>? _anonymous;
     private readonly PartitionedRateLimiter<string>? _employer;
     private readonly PartitionedRateLimiter<string>? _committee;
+    private readonly ServerMetrics _metrics;
 
-    public VerificationRateLimiter(RateLimitOptions options)
+    public VerificationRateLimiter(RateLimitOptions options, ServerMetrics metrics)
     {
+        _metrics = metrics;
         _anonymous = Create(options.Anonymous);
         _employer = Create(options.Employer);
         _committee = Create(options.Committee);
@@ -49,6 +52,7 @@ public sealed class VerificationRateLimiter : IDisposable
         {
             return;
         }
+        _metrics.RateLimited(caller?.Role.ToName() ?? VerificationCaller.AnonymousRole);
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         throw DomainErrors.WithDetails(Code.ResourceExhausted,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Credentials.Core.Certificates;
 using Credentials.Core.Identity;
@@ -6,6 +7,7 @@ using Credentials.Server.Common;
 using Credentials.Server.Errors;
 using Credentials.Server.Keys;
 using Credentials.Server.Security;
+using Credentials.Server.Telemetry;
 using Credentials.Store;
 using Credentials.Store.Verification;
 using Credentials.V1;
@@ -23,7 +25,7 @@ namespace Credentials.Server.Verification;
 /// the authority and the platform read the access log (查询记录). Every answered verification
 /// is recorded; anonymous and employer callers are rate limited.
 /// </summary>
-public sealed class VerificationService(
+public sealed partial class VerificationService(
     CallerIdentifiers identifiers,
     CertificateVerifier certificates,
     EnvelopeChecker envelopes,
@@ -32,6 +34,7 @@ public sealed class VerificationService(
     VerificationRateLimiter limiter,
     Database database,
     TimeProvider time,
+    ServerMetrics metrics,
     ILogger<VerificationService> logger) : V1.VerificationService.VerificationServiceBase
 {
     /// <summary>Verifications of one VerifyStream call in flight at once (read and not yet answered).</summary>
@@ -40,18 +43,20 @@ public sealed class VerificationService(
     [AllowAnonymous]
     public override async Task<VerifyCertificateResponse> VerifyCertificate(VerifyCertificateRequest request, ServerCallContext context)
     {
+        var started = Stopwatch.GetTimestamp();
         limiter.Acquire(context);
         var (number, response) = certificates.Verify(request);
-        await RecordAsync(VerificationCaller.Of(context), VerificationMethod.Number, number, (int)response.Result, context.CancellationToken);
+        await RecordAsync(VerificationCaller.Of(context), VerificationMethod.Number, number, (int)response.Result, started, context.CancellationToken);
         return response;
     }
 
     [AllowAnonymous]
     public override async Task<VerifyEnvelopeResponse> VerifyEnvelope(VerifyEnvelopeRequest request, ServerCallContext context)
     {
+        var started = Stopwatch.GetTimestamp();
         limiter.Acquire(context);
         var (number, response) = envelopes.Verify(request);
-        await RecordAsync(VerificationCaller.Of(context), VerificationMethod.Envelope, number, (int)response.Verdict, context.CancellationToken);
+        await RecordAsync(VerificationCaller.Of(context), VerificationMethod.Envelope, number, (int)response.Verdict, started, context.CancellationToken);
         return response;
     }
 
@@ -104,6 +109,7 @@ public sealed class VerificationService(
             return new VerifyStreamResponse { Error = ToError(new InvalidRequestException("correlation_id", problem)) };
         }
         var response = new VerifyStreamResponse { CorrelationId = correlationId };
+        var started = Stopwatch.GetTimestamp();
         try
         {
             limiter.Acquire(context);
@@ -113,12 +119,12 @@ public sealed class VerificationService(
             {
                 case VerifyStreamRequest.RequestOneofCase.Certificate:
                     var (number, certificate) = certificates.Verify(request.Certificate);
-                    await RecordAsync(caller, VerificationMethod.Number, number, (int)certificate.Result, context.CancellationToken);
+                    await RecordAsync(caller, VerificationMethod.Number, number, (int)certificate.Result, started, context.CancellationToken);
                     response.Certificate = certificate;
                     break;
                 case VerifyStreamRequest.RequestOneofCase.Envelope:
                     var (named, envelope) = envelopes.Verify(request.Envelope);
-                    await RecordAsync(caller, VerificationMethod.Envelope, named, (int)envelope.Verdict, context.CancellationToken);
+                    await RecordAsync(caller, VerificationMethod.Envelope, named, (int)envelope.Verdict, started, context.CancellationToken);
                     response.Envelope = envelope;
                     break;
                 default:
@@ -137,7 +143,7 @@ public sealed class VerificationService(
         var rpc = exception as RpcException ?? DomainErrors.Map(exception);
         if (rpc is null)
         {
-            logger.LogError(exception, "A stream verification failed");
+            LogStreamItemFailed(logger, exception);
             return new VerificationError { Code = (int)StatusCode.Internal, Message = "internal error" };
         }
         var error = new VerificationError { Code = (int)rpc.StatusCode, Message = rpc.Status.Detail };
@@ -148,9 +154,16 @@ public sealed class VerificationService(
         return error;
     }
 
-    private ValueTask RecordAsync(VerificationCaller caller, VerificationMethod method, string number, int result, CancellationToken cancellationToken) =>
-        log.RecordAsync(new VerificationLogEntry(time.GetUtcNow(), caller.Principal, caller.Role, caller.ClientAddress, caller.RequestId,
+    /// <summary>An answered verification: into the access log and the metrics.</summary>
+    private ValueTask RecordAsync(VerificationCaller caller, VerificationMethod method, string number, int result, long started, CancellationToken cancellationToken)
+    {
+        metrics.Verified(method, result, started);
+        return log.RecordAsync(new VerificationLogEntry(time.GetUtcNow(), caller.Principal, caller.Role, caller.ClientAddress, caller.RequestId,
             (int)method, number, result), cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 1300, Level = LogLevel.Error, Message = "A stream verification failed")]
+    private static partial void LogStreamItemFailed(ILogger logger, Exception exception);
 
     private static VerificationRecord ToProto(StoredVerification stored)
     {

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Credentials.Store.Audit;
 using Credentials.Store.Ledger;
@@ -29,9 +31,11 @@ public sealed class StoreWriter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly LedgerWriter _ledger;
     private readonly SharedReadLock _readLock;
+    private readonly WriterTelemetry _telemetry;
     private readonly Thread _thread;
+    private long _ledgerSize;
 
-    public StoreWriter(Database database, TimeProvider time, ILogger<StoreWriter> logger)
+    public StoreWriter(Database database, TimeProvider time, ILogger<StoreWriter> logger, IMeterFactory? meters = null)
     {
         _connection = database.OpenWriteConnection();
         _databasePath = database.Path;
@@ -39,6 +43,8 @@ public sealed class StoreWriter : IAsyncDisposable
         _logger = logger;
         _ledger = new LedgerWriter(_connection);
         _readLock = new SharedReadLock(database, logger);
+        _ledgerSize = _connection.ExecuteScalar<long>("SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger_events");
+        _telemetry = new WriterTelemetry(meters, () => _queue.Reader.Count, () => Interlocked.Read(ref _ledgerSize));
         _thread = new Thread(Run) { Name = "credentials-writer", IsBackground = true };
         _thread.Start();
     }
@@ -141,6 +147,8 @@ public sealed class StoreWriter : IAsyncDisposable
 
     private async Task<T> EnqueueAsync<T>(WorkItem<T> item, CancellationToken cancellationToken = default)
     {
+        using var activity = WriterTelemetry.StartWrite();
+        item.Caller = activity?.Context ?? default;
         await _queue.Writer.WriteAsync(item, cancellationToken);
         return await item.Task;
     }
@@ -186,7 +194,8 @@ public sealed class StoreWriter : IAsyncDisposable
 
     private void Commit(List<WorkItem> group)
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
+        using var activity = WriterTelemetry.Recording ? WriterTelemetry.StartCommit(group.ConvertAll(item => item.Caller), group.Count) : null;
         SqliteTransaction? transaction = null;
         try
         {
@@ -227,7 +236,9 @@ public sealed class StoreWriter : IAsyncDisposable
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "A group of {Count} writes could not be committed", group.Count);
+            StoreWriterLog.GroupFailed(_logger, e, group.Count);
+            _telemetry.Failed(group.Count, Stopwatch.GetElapsedTime(started));
+            activity?.SetStatus(ActivityStatusCode.Error, "The group could not be committed.");
             _ledger.AbortGroup();
             try
             {
@@ -250,9 +261,12 @@ public sealed class StoreWriter : IAsyncDisposable
         {
             transaction?.Dispose();
         }
+        var elapsed = Stopwatch.GetElapsedTime(started);
         Interlocked.Increment(ref _groups);
         Interlocked.Add(ref _units, group.Count);
-        Interlocked.Add(ref _commitTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
+        Interlocked.Add(ref _commitTicks, elapsed.Ticks);
+        Interlocked.Exchange(ref _ledgerSize, _ledger.Size);
+        _telemetry.Committed(group.Count, elapsed);
         GroupCommitted?.Invoke(true);
         foreach (var item in group)
         {
@@ -266,11 +280,15 @@ public sealed class StoreWriter : IAsyncDisposable
         await Task.Run(_thread.Join);
         _readLock.Dispose();
         _connection.Dispose();
+        _telemetry.Dispose();
     }
 
     private abstract class WorkItem(AuditEntry? audit)
     {
         public AuditEntry? Audit { get; } = audit;
+
+        /// <summary>The caller's write span, when spans are recorded: the group commit links to it.</summary>
+        public ActivityContext Caller { get; set; }
 
         /// <summary>Set for work on the bare connection outside a group (<see cref="MaintainAsync"/>).</summary>
         public Action<SqliteConnection>? Maintenance { get; init; }
@@ -306,4 +324,10 @@ public sealed class StoreWriter : IAsyncDisposable
             }
         }
     }
+}
+
+internal static partial class StoreWriterLog
+{
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Error, Message = "A group of {Count} writes could not be committed")]
+    public static partial void GroupFailed(ILogger logger, Exception exception, int count);
 }

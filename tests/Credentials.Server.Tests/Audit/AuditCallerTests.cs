@@ -10,7 +10,7 @@ using static Credentials.Server.Tests.Certificates.CertificateFixtures;
 namespace Credentials.Server.Tests.Audit;
 
 /// <summary>
-/// The audit trail takes its writer from each call (AuditInterceptor), not from ambient state: calls
+/// The audit trail takes its writer from each call (CallAudit), not from ambient state: calls
 /// of different principals in flight at once, committed in the same groups, are each recorded
 /// against their own caller; the server's own bookkeeping writes (the access log, checkpoints) are not
 /// recorded against anyone.

@@ -12,10 +12,12 @@ public abstract class SeededServerTest : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        Server = await TestServer.StartAsync();
+        Server = await StartServerAsync();
         await Server.SeedDalianCommitteesAsync();
         Committee = await Server.AddPrincipalAsync("dl-s01", Role.Committee, "DL-S01");
     }
+
+    protected virtual Task<TestServer> StartServerAsync() => TestServer.StartAsync();
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
