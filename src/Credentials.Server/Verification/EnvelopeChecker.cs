@@ -47,12 +47,11 @@ public sealed class EnvelopeChecker(VerificationLookup lookup, KeyRing keys)
         if (!checks.HasFailed && document is not null)
         {
             stored = lookup.Find(document.Number);
-            var recorded = stored is null ? null : LedgerEvent.Parser.ParseFrom(stored.IssuingEvent).CertificateIssued.Envelope;
-            if (recorded is null)
+            if (stored is null)
             {
                 checks.Fail(VerificationStep.Record, EnvelopeVerdict.NotOnRecord, $"No certificate {document.Number} is on record.");
             }
-            else if (!recorded.Payload.Span.SequenceEqual(inspection.Envelope!.Payload.Span))
+            else if (!stored.SignedDocument.Span.SequenceEqual(inspection.Envelope!.Payload.Span))
             {
                 checks.Fail(VerificationStep.Record, EnvelopeVerdict.NotOnRecord, $"Certificate {document.Number} is on record with another signed document.");
             }
