@@ -15,11 +15,15 @@
 #
 # Options:
 #   -n, --requests N     measured requests per method, split over rounds and processes (default 160000)
-#   --warmup N           requests per method before measuring (default 16000)
+#   --warmup N           requests per method before measuring (default 100000: with 16000 the JIT had not
+#                        settled, and the first round cost twice the server CPU per call of the last)
 #   -P, --processes P    h2load processes (connections) per round (default 8)
 #   -m, --streams N      concurrent streams per connection (default 10)
 #   --rounds R           rounds (default 4)
 #   -D, --max-seconds S  cap of each h2load run (default 300)
+#
+# Besides the rates it prints each round, and the server's CPU time per call of each method (from
+# /proc/PID/stat): on a shared machine the rates move with the other work, the CPU per call much less.
 #
 # grpc-status checked as in bench/transport.sh: GetCallStatistics before and after, and each
 # method's OK count must grow by exactly the requests h2load reports as succeeded. Every body must
@@ -33,7 +37,7 @@ PYTHON=/usr/bin/python3
 STATISTICS="$ROOT/bench/call_statistics.py"
 
 requests=160000
-warmup=16000
+warmup=100000
 processes=8
 streams=10
 rounds=4
@@ -114,11 +118,16 @@ sys.exit(0 if answer[:2] in (b"\x08\x01", b"\x08\x02") else 1)
 PY
 }
 
+# server_cpu: the server's user + system CPU time so far, in clock ticks (/proc/PID/stat fields 14 and 15).
+server_cpu() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
+ticks=$(getconf CLK_TCK)
+
 # load METHOD BODY_PREFIX COUNT TAG: P h2load processes in parallel, COUNT requests in all.
 # Appends per-request durations to $work/TAG.lat and the wall time to $work/TAG.time.
 load() {
   local method=$1 prefix=$2 count=$3 tag=$4 p pids=() started ended
-  local per=$((count / processes))
+  local per=$((count / processes)) cpu_before cpu_after
+  cpu_before=$(server_cpu)
   started=$(date +%s.%N)
   for ((p = 0; p < processes; p++)); do
     timeout "$max_seconds" h2load -n "$per" -c 1 -m "$streams" -t 1 -H 'content-type: application/grpc' -H 'te: trailers' \
@@ -129,11 +138,12 @@ load() {
     wait "${pids[$p]}" || { grep -v '^progress:' "$work/$tag.$p.out" >&2; echo "verification: h2load failed" >&2; exit 1; }
   done
   ended=$(date +%s.%N)
+  cpu_after=$(server_cpu)
   for ((p = 0; p < processes; p++)); do
     cut -f 3 "$work/$tag.$p.log" >>"$work/$tag.lat"
     sed -n 's/^requests: .* \([0-9]*\) succeeded.*/\1/p' "$work/$tag.$p.out" >>"$work/$tag.ok"
   done
-  echo "$started $ended $count" >>"$work/$tag.time"
+  echo "$started $ended $count $cpu_before $cpu_after" >>"$work/$tag.time"
 }
 
 ping=/credentials.v1.DiagnosticsService/Ping
@@ -199,8 +209,16 @@ verify_check="$("$PYTHON" "$STATISTICS" check "$work/before-verify.json" "$work/
 ((ping_ok == requests / rounds / processes * processes * rounds && verify_ok == ping_ok)) || passed=false
 
 ratio="$(awk -v v="$verify_rate" -v p="$ping_rate" 'BEGIN { printf "%.0f", 100 * v / p }')"
+# The server's CPU per call: on a shared machine it moves much less than the rates do.
+cpu_per_call() { awk -v t="$ticks" '{ c += $5 - $4; n += $3 } END { printf "%.1f", c / t * 1e6 / n }' "$work/$1.time"; }
 echo
-echo "settings:          -n $requests in $rounds rounds of $processes h2load processes, -c 1 -m $streams each (warm-up $warmup)"
+echo "round  Ping req/s  VerifyCertificate req/s  ratio  server CPU per call: Ping, VerifyCertificate"
+paste -d ' ' "$work/ping.time" "$work/verify.time" | awk -v t="$ticks" '{
+  p = $3 / ($2 - $1); v = $8 / ($7 - $6)
+  printf "%5d  %10.0f  %23.0f  %4.0f%%  %.1f us, %.1f us\n", NR, p, v, 100 * v / p, ($5 - $4) / t * 1e6 / $3, ($10 - $9) / t * 1e6 / $8 }'
+echo
+echo "settings:          -n $requests in $rounds rounds of $processes h2load processes, -c 1 -m $streams each (warm-up $warmup); load $(cut -d ' ' -f 1-3 /proc/loadavg) at the end"
+echo "server CPU:        $(cpu_per_call ping) us per Ping, $(cpu_per_call verify) us per VerifyCertificate"
 echo "Ping:              $ping_rate req/s, p50 $ping_p50 ms, p99 $ping_p99 ms ($ping_ok OK)"
 echo "VerifyCertificate: $verify_rate req/s, p50 $verify_p50 ms, p99 $verify_p99 ms ($verify_ok OK)"
 echo "ratio:             $ratio% of Ping (target >= 60%), p99 target <= 20 ms"

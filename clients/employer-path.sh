@@ -97,7 +97,7 @@ code="$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["code"
 code_id="$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["shareCode"]["id"])' "$work/shared.json")"
 expect "credctl verify --code: valid" 0 "^VALID: $number" credctl verify --code "$code"
 expect "verify.py verify --code: valid" 0 "^VALID: $number" verify_py verify --code "$code"
-expect "verify.py verify --code, purpose shown" 0 "shared for: 应聘 XX 公司" verify_py verify --code "$code"
+expect "verify.py verify --code, purpose shown" 0 "shared for: +应聘 XX 公司" verify_py verify --code "$code"
 expect "credctl verify --code, unknown code: not found" 2 "^NOT_FOUND" credctl verify --code 7KQM-2XWD-9FHT-A3CN
 expect "credctl me lookups: the code's use" 0 "share code $code_id" credctl me lookups --token "$holder"
 
@@ -119,7 +119,9 @@ expect "credctl offline, tampered: not valid" 2 "^(BAD_SIGNATURE|MALFORMED)" cre
 expect "verify.py offline, tampered: not valid" 2 "^(BAD_SIGNATURE|MALFORMED)" verify_py verify-envelope "$work/tampered.txt" --offline --keys "$work/keys.json"
 
 # Revoked: both clients now answer REVOKED with exit code 2.
-expect "credctl revoke" 0 "^Revoked" credctl revoke "$number" --token "$SERVER_TOKEN" --reason false-materials --decision-document '大人社发〔2024〕40号'
+# For fraud: the holder's misconduct is recorded with it (诚信档案).
+expect "credctl revoke" 0 "^Revoked" credctl revoke "$number" --token "$SERVER_TOKEN" --reason false-materials --decision-document '大人社发〔2024〕40号' \
+  --unit 大连市建筑设计研究院 --facts 申报材料中的业绩证明系伪造 --deciding-body 大连市人力资源和社会保障局
 expect "credctl verify: revoked" 2 "^REVOKED: $number" credctl verify "$number" --name 张伟
 expect "verify.py verify: revoked" 2 "^REVOKED: $number" verify_py verify "$number" --name 张伟
 expect "credctl verify-envelope: revoked" 2 "^REVOKED: $number" credctl verify-envelope "$work/cert.txt"

@@ -50,6 +50,10 @@ public abstract class CliServerTest : IAsyncLifetime
 
     protected string PathOf(string name) => Path.Combine(Files.Path, name);
 
+    /// <summary>What `revoke` needs for a reason of fraud, which records the holder's misconduct.</summary>
+    protected static readonly string[] FraudFinding =
+        ["--unit", "大连市建筑设计研究院", "--facts", "申报材料中的业绩证明系伪造，经核查属实", "--deciding-body", "大连市人力资源和社会保障局"];
+
     /// <summary>credctl ARGS --server (this server) [--token TOKEN].</summary>
     protected Task<CliRun> RunAsync(string? token, params string[] args) =>
         CliRun.RunAsync([.. args, "--server", Server.Address.ToString(), .. token is null ? Array.Empty<string>() : ["--token", token]]);

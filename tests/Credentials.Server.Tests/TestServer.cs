@@ -101,7 +101,7 @@ public sealed class TestServer : IAsyncDisposable
         return token;
     }
 
-    /// <summary>Accredits the 30 Dalian committees of the sample table (window 2024-01-01 to 2028-12-31).</summary>
+    /// <summary>Accredits the 30 Dalian committees of the sample table (window 2024-01-01 to 2026-12-31).</summary>
     public Task SeedDalianCommitteesAsync()
     {
         var (from, until) = CommitteeCsv.DefaultWindow;

@@ -23,6 +23,7 @@ internal static class CertificateText
             ("revoked", certificate.Revocation is { } r
                 ? $"{VerifiedCertificateText.Date(r.EffectiveDate)} ({EnumNames.Short(r.Reason)}, {r.DecisionDocument}){By(r.RecordedBy)}"
                 : null),
+            ("misconduct", certificate.Revocation?.MisconductRecordId is { Length: > 0 } record ? $"{record} (诚信档案)" : null),
             ("qr text", withQrText ? certificate.QrText : null));
     }
 

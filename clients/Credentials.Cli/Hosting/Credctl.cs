@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Credentials.Cli.Certificates;
+using Credentials.Cli.Committees;
 using Credentials.Cli.Holders;
 using Credentials.Cli.Integrity;
 using Credentials.Cli.Qr;
@@ -42,6 +43,7 @@ public static class Credctl
         root.Subcommands.Add(RevokeCommand.Create(handlers));
         root.Subcommands.Add(ReissueCommand.Create(handlers));
         root.Subcommands.Add(MisconductCommand.Create(handlers));
+        root.Subcommands.Add(CommitteeCommand.Create(handlers));
         root.Subcommands.Add(ListCommand.Create(handlers));
         root.Subcommands.Add(GetCommand.Create(handlers));
         root.Subcommands.Add(QrCommand.Create(handlers));

@@ -42,6 +42,7 @@ internal sealed class ServiceClient : IDisposable
         Verification = new VerificationService.VerificationServiceClient(invoker);
         Integrity = new IntegrityService.IntegrityServiceClient(invoker);
         Holders = new HolderService.HolderServiceClient(invoker);
+        Committees = new CommitteeService.CommitteeServiceClient(invoker);
     }
 
     public CertificateService.CertificateServiceClient Certificates { get; }
@@ -52,6 +53,8 @@ internal sealed class ServiceClient : IDisposable
 
     /// <summary>The holder's own service: the token is then a holder's JWT.</summary>
     public HolderService.HolderServiceClient Holders { get; }
+
+    public CommitteeService.CommitteeServiceClient Committees { get; }
 
     /// <summary>Options of one call: the --timeout deadline from now, and the command's cancellation.</summary>
     public CallOptions Call(CancellationToken cancellationToken) => new(deadline: DateTime.UtcNow + _timeout, cancellationToken: cancellationToken);

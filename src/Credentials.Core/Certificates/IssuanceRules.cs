@@ -89,6 +89,24 @@ public static class IssuanceRules
     /// </summary>
     public static List<(string Reason, string Description)> CheckCommittee(Committee committee, CertificateContent content)
     {
+        var problems = CheckCommitteeOn(committee, content.ReviewMeetingDate);
+        if (problems.Count > 0 && problems[0].Reason is "COMMITTEE_SUSPENDED" or "COMMITTEE_WITHDRAWN")
+        {
+            return problems;
+        }
+        problems.AddRange(CheckScopeOn(committee, content.ReviewMeetingDate, content.Series, content.Specialty, content.Level));
+        return problems;
+    }
+
+    /// <summary>
+    /// Why the committee may not review (or issue) for a meeting on <paramref name="date"/>: suspended
+    /// or withdrawn now, outside every accreditation window on that date (the date that matters: a
+    /// renewal does not bridge a lapse, an expiry since does not undo an earlier review), or not
+    /// active on it. Empty when it may. The one rule of a committee's standing, for certificates and
+    /// review sessions alike.
+    /// </summary>
+    public static List<(string Reason, string Description)> CheckCommitteeOn(Committee committee, DateOnly date)
+    {
         var problems = new List<(string, string)>();
         switch (committee.State)
         {
@@ -99,28 +117,41 @@ public static class IssuanceRules
                 problems.Add(("COMMITTEE_WITHDRAWN", $"Committee {committee.Code} has had its authority withdrawn (收回评审权)."));
                 return problems;
         }
-        if (!committee.IsAccreditedOn(content.ReviewMeetingDate))
+        if (!committee.IsAccreditedOn(date))
         {
+            var windows = string.Join(", ", committee.Windows().Select(w => $"{Dates.ToIso(w.ValidFrom)} to {Dates.ToIso(w.ValidUntil)}"));
             problems.Add(("OUTSIDE_ACCREDITATION_WINDOW",
-                $"The review meeting of {Dates.ToIso(content.ReviewMeetingDate)} is outside the accreditation window " +
-                $"{Dates.ToIso(committee.AccreditedFrom)} to {Dates.ToIso(committee.AccreditedUntil)}."));
+                $"The review meeting of {Dates.ToIso(date)} is outside the accreditation of committee {committee.Code} ({windows})."));
         }
-        else if (committee.StateOn(content.ReviewMeetingDate) != CommitteeState.Active)
+        else if (committee.StateOn(date) != CommitteeState.Active)
         {
             problems.Add(("COMMITTEE_INACTIVE_ON_REVIEW_DATE",
-                $"Committee {committee.Code} was not active on the review meeting date {Dates.ToIso(content.ReviewMeetingDate)}."));
+                $"Committee {committee.Code} was not active on the review meeting date {Dates.ToIso(date)}."));
         }
-        if (!string.Equals(content.Series, committee.Series, StringComparison.Ordinal))
+        return problems;
+    }
+
+    /// <summary>
+    /// Why a title of this series, specialty and level is outside the scope the committee was
+    /// accredited for on <paramref name="date"/> (the scope in force then: a later change of scope
+    /// neither widens nor narrows an earlier review). Empty when it is inside.
+    /// </summary>
+    public static List<(string Reason, string Description)> CheckScopeOn(Committee committee, DateOnly date, string series, string specialty, TitleLevel level)
+    {
+        var problems = new List<(string, string)>();
+        var scope = committee.ScopeOn(date);
+        var since = $"in the scope in force on {Dates.ToIso(date)} (from {Dates.ToIso(scope.EffectiveDate)})";
+        if (!string.Equals(series, scope.Series, StringComparison.Ordinal))
         {
-            problems.Add(("OUTSIDE_ACCREDITED_SCOPE", $"Series {content.Series} is not the committee's series {committee.Series}."));
+            problems.Add(("OUTSIDE_ACCREDITED_SCOPE", $"Series {series} is not the committee's series {scope.Series} {since}."));
         }
-        if (!committee.Specialties.Contains(content.Specialty, StringComparer.Ordinal))
+        if (!scope.Specialties.Contains(specialty, StringComparer.Ordinal))
         {
-            problems.Add(("OUTSIDE_ACCREDITED_SCOPE", $"Specialty {content.Specialty} is not accredited for committee {committee.Code}."));
+            problems.Add(("OUTSIDE_ACCREDITED_SCOPE", $"Specialty {specialty} is not accredited for committee {committee.Code} {since}."));
         }
-        if (!committee.Levels.Contains(content.Level))
+        if (!scope.Levels.Contains(level))
         {
-            problems.Add(("OUTSIDE_ACCREDITED_SCOPE", $"Level {content.Level} is not accredited for committee {committee.Code}."));
+            problems.Add(("OUTSIDE_ACCREDITED_SCOPE", $"Level {level} is not accredited for committee {committee.Code} {since}."));
         }
         return problems;
     }

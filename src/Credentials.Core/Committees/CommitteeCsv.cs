@@ -60,6 +60,6 @@ public static class CommitteeCsv
         return committees;
     }
 
-    /// <summary>The default window for seeding the 2024 tables: 2024-01-01 to 2028-12-31.</summary>
-    public static (DateOnly From, DateOnly Until) DefaultWindow => (new DateOnly(2024, 1, 1), new DateOnly(2028, 12, 31));
+    /// <summary>The default window for seeding the 2024 tables: 2024-01-01 to 2026-12-31, the 3 years a filing may last.</summary>
+    public static (DateOnly From, DateOnly Until) DefaultWindow => (new DateOnly(2024, 1, 1), new DateOnly(2026, 12, 31));
 }

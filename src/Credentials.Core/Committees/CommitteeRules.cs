@@ -15,44 +15,50 @@ public static class CommitteeRules
         violations.AddIf(prefix + "name", Text.Check(committee.Name, 1, 100));
         violations.AddIf(prefix + "organizer", Text.Check(committee.Organizer, 1, 100));
         violations.AddIf(prefix + "region", Text.Check(committee.Region, 1, 50));
-        violations.AddIf(prefix + "series", Text.Check(committee.Series, 1, 50));
         violations.AddIf(prefix + "meeting_schedule", Text.Check(committee.MeetingSchedule, 0, 50));
-        if (committee.Specialties.Count is 0 or > MaxSpecialties)
+        ValidateScope(committee.Series, committee.Specialties, committee.Levels, violations, prefix);
+        if (committee.AccreditedUntil < committee.AccreditedFrom)
+        {
+            violations.Add(prefix + "accredited_until", "must not be before accredited_from");
+        }
+    }
+
+    /// <summary>Checks a scope's series, specialties and levels; field names are prefixed with <paramref name="prefix"/>.</summary>
+    public static void ValidateScope(string series, IReadOnlyList<string> specialties, IReadOnlyList<TitleLevel> levels, Violations violations, string prefix)
+    {
+        violations.AddIf(prefix + "series", Text.Check(series, 1, 50));
+        if (specialties.Count is 0 or > MaxSpecialties)
         {
             violations.Add(prefix + "specialties", $"must have 1 to {MaxSpecialties} entries");
         }
         else
         {
-            for (var i = 0; i < committee.Specialties.Count; i++)
+            for (var i = 0; i < specialties.Count; i++)
             {
-                violations.AddIf($"{prefix}specialties[{i}]", Text.Check(committee.Specialties[i], 1, 50));
+                violations.AddIf($"{prefix}specialties[{i}]", Text.Check(specialties[i], 1, 50));
             }
-            if (committee.Specialties.Distinct(StringComparer.Ordinal).Count() != committee.Specialties.Count)
+            if (specialties.Distinct(StringComparer.Ordinal).Count() != specialties.Count)
             {
                 violations.Add(prefix + "specialties", "must be distinct");
             }
         }
-        if (committee.Levels.Count is 0 or > 5)
+        if (levels.Count is 0 or > 5)
         {
             violations.Add(prefix + "levels", "must have 1 to 5 entries");
         }
         else
         {
-            for (var i = 0; i < committee.Levels.Count; i++)
+            for (var i = 0; i < levels.Count; i++)
             {
-                if (!Enum.IsDefined(committee.Levels[i]) || committee.Levels[i] == TitleLevel.Unspecified)
+                if (!Enum.IsDefined(levels[i]) || levels[i] == TitleLevel.Unspecified)
                 {
                     violations.Add($"{prefix}levels[{i}]", "must be a defined title level");
                 }
             }
-            if (committee.Levels.Distinct().Count() != committee.Levels.Count)
+            if (levels.Distinct().Count() != levels.Count)
             {
                 violations.Add(prefix + "levels", "must be distinct");
             }
-        }
-        if (committee.AccreditedUntil < committee.AccreditedFrom)
-        {
-            violations.Add(prefix + "accredited_until", "must not be before accredited_from");
         }
     }
 

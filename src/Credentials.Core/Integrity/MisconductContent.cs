@@ -1,3 +1,4 @@
+using Credentials.Core.Identity;
 using Credentials.V1;
 
 namespace Credentials.Core.Integrity;
@@ -8,6 +9,9 @@ namespace Credentials.Core.Integrity;
 /// </summary>
 public sealed record MisconductSubject(SubjectRole Role, string Name, DocumentType DocumentType, string DocumentNumber, string Unit)
 {
+    /// <summary>The number masked, as the record shows it: from <see cref="DocumentNumber"/>, or given when the number is not at hand (an applicant of a session).</summary>
+    public string DocumentMasked { get; init; } = IdentityDocument.Mask(DocumentNumber);
+
     /// <summary>Never print the document number.</summary>
     public override string ToString() => $"MisconductSubject {{ Role = {Role}, Name = {Name}, Unit = {Unit} }}";
 }
@@ -23,3 +27,6 @@ public sealed record MisconductContent(
     DateOnly DecisionDate,
     string CommitteeCode,
     IReadOnlyList<string> CertificateNumbers);
+
+/// <summary>What a revocation for fraud adds for its misconduct record (RevokeCertificateRequest.misconduct), validated and normalised.</summary>
+public sealed record MisconductFinding(string Unit, string Facts, string DecidingBody);

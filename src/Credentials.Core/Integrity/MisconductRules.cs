@@ -68,6 +68,33 @@ public static class MisconductRules
         return (rescission, decided ?? today);
     }
 
+    /// <summary>
+    /// The misconduct part of a revocation (fields under <paramref name="prefix"/>): required for a
+    /// reason of fraud, which records misconduct (<see cref="MisconductTypes.ForRevocation"/>), and
+    /// refused for any other, which records nothing. Null when there is none or it is invalid.
+    /// </summary>
+    public static MisconductFinding? ValidateFinding(RevocationReason reason, FraudFinding? finding, string prefix, Violations violations)
+    {
+        finding ??= new FraudFinding();
+        var unit = Text.Normalize(finding.Unit);
+        var facts = Text.Normalize(finding.Facts);
+        var body = Text.Normalize(finding.DecidingBody);
+        if (MisconductTypes.ForRevocation(reason) is null)
+        {
+            if (unit.Length + facts.Length + body.Length > 0)
+            {
+                violations.Add(prefix.TrimEnd('.'),
+                    "must be empty unless the revocation is for fraud (false materials, plagiarism, improper means), which records misconduct");
+            }
+            return null;
+        }
+        var before = violations.Items.Count;
+        violations.AddIf(prefix + "unit", Text.Check(unit, 1, 100));
+        violations.AddIf(prefix + "facts", Text.Check(facts, 1, 1000));
+        violations.AddIf(prefix + "deciding_body", Text.Check(body, 1, 100));
+        return violations.Items.Count > before ? null : new MisconductFinding(unit, facts, body);
+    }
+
     /// <summary>Validates the subject's role, name, document and unit.</summary>
     public static MisconductSubject? ValidateSubject(Subject? subject, string prefix, DateOnly today, Violations violations)
     {

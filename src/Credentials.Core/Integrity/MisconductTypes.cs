@@ -35,4 +35,17 @@ public static class MisconductTypes
         MisconductType.UntrueDeclaration => (RevocationReason.ImproperMeans, "承诺不实（告知承诺制）"),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Only applicant fraud revokes certificates."),
     };
+
+    /// <summary>
+    /// The misconduct a revocation for fraud records (RevokeCertificate always records it), or null
+    /// for a reason that is not fraud: the inverse of <see cref="Revocation"/>, except that an untrue
+    /// declaration is recorded by RecordMisconduct only (its revocation reads as improper means).
+    /// </summary>
+    public static MisconductType? ForRevocation(RevocationReason reason) => reason switch
+    {
+        RevocationReason.FalseMaterials => MisconductType.FalseMaterials,
+        RevocationReason.Plagiarism => MisconductType.Plagiarism,
+        RevocationReason.ImproperMeans => MisconductType.ImproperMeans,
+        _ => null,
+    };
 }

@@ -26,6 +26,13 @@ public sealed class PolicyProfile
     /// <summary>How long a misconduct record stays active (记录期限). Default 3 years.</summary>
     public int MisconductRecordYears { get; set; } = 3;
 
+    /// <summary>
+    /// The longest validity of a committee's accreditation (核准备案) in whole years: a window (at
+    /// creation or renewal) ends at the latest the day before the same date that many years later.
+    /// National rule (职称评审管理暂行规定): 3 years.
+    /// </summary>
+    public int AccreditationMaxYears { get; set; } = 3;
+
     /// <summary>Refuse to issue to a holder with an active applicant misconduct record (on by default).</summary>
     public bool RefuseIssuanceWithActiveRecord { get; set; } = true;
 

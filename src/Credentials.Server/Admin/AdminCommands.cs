@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Credentials.Core.Committees;
+using Credentials.Core.Policy;
 using Credentials.Core.Principals;
 using Credentials.Core.Validation;
 using Credentials.Server.Committees;
@@ -84,6 +85,11 @@ public static class AdminCommands
                 CommitteeRules.Validate(committees[i], violations, $"line {i + 2}: ");
             }
             violations.ThrowIfAny();
+            var maxYears = store.Get<PolicyProfile>().AccreditationMaxYears;
+            foreach (var committee in committees)
+            {
+                AccreditationRules.CheckValidity(committee.Code, committee.AccreditedFrom, committee.AccreditedUntil, maxYears);
+            }
             var added = await store.Writer.ExecuteAsync(context.By, tx =>
             {
                 var count = 0;

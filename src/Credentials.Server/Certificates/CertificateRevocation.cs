@@ -1,4 +1,5 @@
 using Credentials.Core.Certificates;
+using Credentials.Core.Integrity;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
 using Credentials.Store.Certificates;
@@ -45,17 +46,12 @@ public static class CertificateRevocation
     /// </summary>
     public static StoredCertificate Revoke(WriteTransaction tx, string number, Revocation revocation, DateOnly effectiveDate, string actor, string effectiveDateField)
     {
-        var stored = CertificateRepository.Get(tx.Connection, number, tx.Transaction) ?? throw new NotFoundException("certificate", number);
-        if (stored.Revocation is not null)
+        if (MisconductTypes.ForRevocation(revocation.Reason) is not null && revocation.MisconductRecordId.Length == 0)
         {
-            throw new RuleViolationException("CERTIFICATE_ALREADY_REVOKED", $"Certificate {number} was revoked already; revocation is final.",
-                new Dictionary<string, string> { ["number"] = number });
+            // A revocation for fraud always has its misconduct record: MisconductRecorder makes both.
+            throw new InvalidOperationException("A revocation for fraud is made with its misconduct record (MisconductRecorder.RevokeForFraud).");
         }
-        var document = CertificateEvents.DocumentOf(stored.DocumentEvent);
-        if (Dates.ToDateOnly(document.QualificationDate) is { } qualified && effectiveDate < qualified)
-        {
-            throw new InvalidRequestException(effectiveDateField, $"must not be before the qualification date {Dates.ToIso(qualified)} of certificate {number}");
-        }
+        var stored = CheckRevocable(tx, number, effectiveDate, effectiveDateField);
         var recorded = revocation.Clone();
         recorded.EffectiveDate = Dates.ToProto(effectiveDate);
         recorded.RecordTime = Timestamp.FromDateTimeOffset(tx.Now);
@@ -67,6 +63,26 @@ public static class CertificateRevocation
             CertificateRevoked = new CertificateRevoked { Number = number, Revocation = recorded },
         }, actor);
         CertificateRepository.InsertRevocation(tx.Connection, tx.Transaction, number, recorded, Dates.ToIso(effectiveDate), tx.Now, actor, sequence);
+        return stored;
+    }
+
+    /// <summary>
+    /// Throws unless the certificate exists, is not revoked and was qualified by <paramref name="effectiveDate"/>:
+    /// for a write that revokes it, before it writes anything else.
+    /// </summary>
+    public static StoredCertificate CheckRevocable(WriteTransaction tx, string number, DateOnly effectiveDate, string effectiveDateField)
+    {
+        var stored = CertificateRepository.Get(tx.Connection, number, tx.Transaction) ?? throw new NotFoundException("certificate", number);
+        if (stored.Revocation is not null)
+        {
+            throw new RuleViolationException("CERTIFICATE_ALREADY_REVOKED", $"Certificate {number} was revoked already; revocation is final.",
+                new Dictionary<string, string> { ["number"] = number });
+        }
+        var document = CertificateEvents.DocumentOf(stored.DocumentEvent);
+        if (Dates.ToDateOnly(document.QualificationDate) is { } qualified && effectiveDate < qualified)
+        {
+            throw new InvalidRequestException(effectiveDateField, $"must not be before the qualification date {Dates.ToIso(qualified)} of certificate {number}");
+        }
         return stored;
     }
 }

@@ -2,26 +2,31 @@ using System.Diagnostics;
 using Credentials.Core.Certificates;
 using Credentials.Core.Committees;
 using Credentials.Core.Identity;
+using Credentials.Core.Integrity;
 using Credentials.Core.Principals;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
 using Credentials.Server.Audit;
 using Credentials.Server.Common;
+using Credentials.Server.Integrity;
 using Credentials.Server.Keys;
 using Credentials.Server.Security;
 using Credentials.Server.Telemetry;
 using Credentials.Store;
 using Credentials.Store.Certificates;
+using Credentials.Store.Idempotency;
 using Credentials.Store.Keys;
 using Credentials.Store.Writing;
 using Credentials.V1;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Data.Sqlite;
 
 namespace Credentials.Server.Certificates;
 
 /// <summary>credentials.v1.CertificateService: issuance inside the accredited scope, reading, revocation (撤销职称).</summary>
-public sealed class CertificateService(Database database, StoreWriter writer, CertificateIssuer issuer, KeyRing keys, TimeProvider time, ServerMetrics metrics)
+public sealed class CertificateService(Database database, StoreWriter writer, CertificateIssuer issuer, KeyRing keys, CallerIdentifiers identifiers,
+    TimeProvider time, ServerMetrics metrics)
     : V1.CertificateService.CertificateServiceBase
 {
     public const int MaxBatchItems = 1000;
@@ -166,10 +171,45 @@ public sealed class CertificateService(Database database, StoreWriter writer, Ce
         var number = CertificateNumber.Parse(request.Number, out var error);
         violations.AddIf("number", error);
         var (revocation, effective) = CertificateRevocation.Validate(request.Revocation, ChinaCalendar.Today(time), "revocation.", violations);
+        var finding = MisconductRules.ValidateFinding(revocation.Reason, request.Misconduct, "misconduct.", violations);
+        if (request.RequestId.Length > 0)
+        {
+            violations.AddIf("request_id", CallerIdentifiers.CheckRequestId(request.RequestId));
+        }
         violations.ThrowIfAny();
         CommitteeBinding.EnsureActsFor(caller, number!.CommitteeCode);
 
-        await writer.ExecuteAsync(context.Audit(), tx => CertificateRevocation.Revoke(tx, number.Number, revocation, effective, caller.Name, "revocation.effective_date"), context.CancellationToken);
+        // With a request id, a retry is answered from the first revocation (an effective date left open
+        // is today's, so the hash keeps it open: a retry on another day is the same request).
+        var requested = Dates.IsEmpty(request.Revocation?.EffectiveDate) ? (DateOnly?)null : effective;
+        var idempotency = request.RequestId.Length == 0 ? null : new Idempotency(caller.Name, identifiers.ForStorage(request.RequestId),
+            RequestIds.Hash(new { number.Number, revocation.Reason, revocation.Details, revocation.DecisionDocument, requested, finding }));
+        if (idempotency is not null)
+        {
+            using var connection = database.OpenReader();
+            if (idempotency.Replay(connection, null) is not null)
+            {
+                return new RevokeCertificateResponse { Certificate = Read(number.Number) };
+            }
+        }
+        await writer.ExecuteAsync(context.Audit(), tx =>
+        {
+            if (idempotency?.Replay(tx.Connection, tx.Transaction) is not null)
+            {
+                return false;
+            }
+            if (finding is null)
+            {
+                CertificateRevocation.Revoke(tx, number.Number, revocation, effective, caller.Name, "revocation.effective_date");
+            }
+            else
+            {
+                // Fraud: the holder's misconduct record, which revokes the certificate (the one path RecordMisconduct takes too).
+                MisconductRecorder.RevokeForFraud(tx, number.Number, revocation, effective, finding, caller.Name);
+            }
+            idempotency?.Insert(tx, number.Number);
+            return true;
+        }, context.CancellationToken);
         return new RevokeCertificateResponse { Certificate = Read(number.Number) };
     }
 
@@ -203,6 +243,16 @@ public sealed class CertificateService(Database database, StoreWriter writer, Ce
                 keys.Reload();
             }
         }
+    }
+
+    /// <summary>A revocation's request id as stored, and the hash of what was asked.</summary>
+    private sealed record Idempotency(string Principal, string RequestId, byte[] RequestHash)
+    {
+        public string? Replay(SqliteConnection connection, SqliteTransaction? transaction) =>
+            RequestIds.Replay(IdempotencyRepository.Find(connection, Principal, nameof(RevokeCertificate), RequestId, transaction), RequestHash);
+
+        public void Insert(WriteTransaction tx, string number) =>
+            IdempotencyRepository.Insert(tx.Connection, tx.Transaction, Principal, nameof(RevokeCertificate), RequestId, RequestHash, number, tx.Now);
     }
 
     private static ParsedCertificateNumber ParseNumber(string text, string field) =>

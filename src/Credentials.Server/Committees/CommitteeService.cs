@@ -1,5 +1,6 @@
 using Credentials.Core.Committees;
 using Credentials.Core.Identity;
+using Credentials.Core.Policy;
 using Credentials.Core.Principals;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
@@ -17,8 +18,13 @@ using Committee = Credentials.Core.Committees.Committee;
 
 namespace Credentials.Server.Committees;
 
-/// <summary>credentials.v1.CommitteeService: accreditation (核准备案), suspension, restoration, withdrawal.</summary>
-public sealed class CommitteeService(Database database, StoreWriter writer, CallerIdentifiers identifiers, TimeProvider time) : V1.CommitteeService.CommitteeServiceBase
+/// <summary>
+/// credentials.v1.CommitteeService: accreditation (核准备案) with its renewals and changes of scope,
+/// suspension, restoration, withdrawal. Whether an accreditation is in force is computed on every
+/// read from the clock.
+/// </summary>
+public sealed class CommitteeService(Database database, StoreWriter writer, CallerIdentifiers identifiers, PolicyProfile policy, TimeProvider time)
+    : V1.CommitteeService.CommitteeServiceBase
 {
     [Authorize(Policy = Policies.Authority)]
     public override async Task<CreateCommitteeResponse> CreateCommittee(CreateCommitteeRequest request, ServerCallContext context)
@@ -28,9 +34,14 @@ public sealed class CommitteeService(Database database, StoreWriter writer, Call
         violations.AddIf("request_id", CallerIdentifiers.CheckRequestId(request.RequestId));
         var committee = CommitteeMapping.FromProto(request.Committee, time.GetUtcNow(), violations);
         violations.ThrowIfAny();
+        AccreditationRules.CheckValidity(committee.Code, committee.AccreditedFrom, committee.AccreditedUntil, policy.AccreditationMaxYears);
         var requestId = identifiers.ForStorage(request.RequestId);
         // The committee as accredited, without the clock's reading: what a retry must repeat.
-        var hash = RequestIds.Hash(committee with { CreatedAt = default, UpdatedAt = default });
+        var hash = RequestIds.Hash(new
+        {
+            committee.Code, committee.Name, committee.Organizer, committee.Region, committee.Series, committee.Specialties, committee.Levels,
+            committee.AccreditedFrom, committee.AccreditedUntil, committee.MeetingSchedule,
+        });
 
         var code = await writer.ExecuteAsync(context.Audit(), tx =>
         {
@@ -47,7 +58,7 @@ public sealed class CommitteeService(Database database, StoreWriter writer, Call
             IdempotencyRepository.Insert(tx.Connection, tx.Transaction, caller.Name, nameof(CreateCommittee), requestId, hash, created.Code, tx.Now);
             return created.Code;
         }, context.CancellationToken);
-        return new CreateCommitteeResponse { Committee = CommitteeMapping.ToProto(Read(code)) };
+        return new CreateCommitteeResponse { Committee = ReadProto(code) };
     }
 
     [Authorize(Policy = Policies.AnyPrincipal)]
@@ -58,7 +69,7 @@ public sealed class CommitteeService(Database database, StoreWriter writer, Call
         violations.AddIf("code", CommitteeCode.Check(code));
         violations.ThrowIfAny();
         CommitteeBinding.EnsureActsFor(context.RequireCaller(), code);
-        return Task.FromResult(new GetCommitteeResponse { Committee = CommitteeMapping.ToProto(Read(code)) });
+        return Task.FromResult(new GetCommitteeResponse { Committee = ReadProto(code) });
     }
 
     [Authorize(Policy = Policies.AnyPrincipal)]
@@ -73,25 +84,31 @@ public sealed class CommitteeService(Database database, StoreWriter writer, Call
         }
         var series = Text.Normalize(request.Series);
         violations.AddIf("series", Text.Check(series, 0, 50));
-        var filters = $"{(int)request.State}|{series}";
+        if (!Enum.IsDefined(request.AccreditationStatus))
+        {
+            violations.Add("accreditation_status", "must be a defined accreditation status");
+        }
+        var filters = $"{(int)request.State}|{series}|{(int)request.AccreditationStatus}";
         var after = Paging.After(request.PageToken, filters, violations);
         violations.ThrowIfAny();
 
+        var today = ChinaCalendar.Today(time);
         var response = new ListCommitteesResponse();
         if (caller.Role == Role.Committee)
         {
             // A committee sees itself only.
             var own = Read(caller.CommitteeCode!);
             if (string.CompareOrdinal(own.Code, after) > 0 && (request.State == CommitteeState.Unspecified || own.State == request.State)
-                && (series.Length == 0 || own.Series == series))
+                && (series.Length == 0 || own.Series == series)
+                && (request.AccreditationStatus == AccreditationStatus.Unspecified || own.AccreditationOn(today) == request.AccreditationStatus))
             {
-                response.Committees.Add(CommitteeMapping.ToProto(own));
+                response.Committees.Add(CommitteeMapping.ToProto(own, today));
             }
             return Task.FromResult(response);
         }
         using var connection = database.OpenReader();
-        var page = CommitteeRepository.List(connection, after, pageSize + 1, request.State, series);
-        response.Committees.AddRange(page.Take(pageSize).Select(CommitteeMapping.ToProto));
+        var page = CommitteeRepository.List(connection, after, pageSize + 1, request.State, series, request.AccreditationStatus, today);
+        response.Committees.AddRange(page.Take(pageSize).Select(c => CommitteeMapping.ToProto(c, today)));
         if (page.Count > pageSize)
         {
             response.NextPageToken = Paging.Token(page[pageSize - 1].Code, filters);
@@ -147,8 +164,99 @@ public sealed class CommitteeService(Database database, StoreWriter writer, Call
             }, caller.Name);
             return true;
         }, context.CancellationToken);
-        return CommitteeMapping.ToProto(Read(code));
+        return ReadProto(code);
     }
+
+    [Authorize(Policy = Policies.Authority)]
+    public override async Task<UpdateCommitteeScopeResponse> UpdateCommitteeScope(UpdateCommitteeScopeRequest request, ServerCallContext context)
+    {
+        var caller = context.RequireCaller();
+        var violations = new Violations();
+        violations.AddIf("request_id", CallerIdentifiers.CheckRequestId(request.RequestId));
+        var code = CommitteeCode.Normalize(request.Code);
+        violations.AddIf("code", CommitteeCode.Check(code));
+        var scope = CommitteeMapping.ScopeFromProto(request.Scope, ChinaCalendar.Today(time), violations);
+        violations.ThrowIfAny();
+
+        // An effective date left open is today's, and a retry on another day is still the same request.
+        var requested = Dates.IsEmpty(request.Scope?.EffectiveDate) ? (DateOnly?)null : scope.EffectiveDate;
+        var change = new Change(caller.Name, nameof(UpdateCommitteeScope), identifiers.ForStorage(request.RequestId),
+            RequestIds.Hash(new { code, scope.Series, scope.Specialties, scope.Levels, scope.DecisionDocument, requested }));
+        await ChangeAsync(change, code, context, (tx, committee) =>
+        {
+            var recorded = scope with { RecordedAt = tx.Now, RecordedBy = caller.Name };
+            AccreditationRules.CheckScopeUpdate(committee, recorded);
+            CommitteeRepository.AppendScope(tx.Connection, tx.Transaction, code, recorded);
+            return new LedgerEvent { CommitteeScopeUpdated = new CommitteeScopeUpdated { Code = code, Scope = CommitteeMapping.ToProto(recorded) } };
+        });
+        return new UpdateCommitteeScopeResponse { Committee = ReadProto(code) };
+    }
+
+    [Authorize(Policy = Policies.Authority)]
+    public override async Task<RenewCommitteeAccreditationResponse> RenewCommitteeAccreditation(RenewCommitteeAccreditationRequest request, ServerCallContext context)
+    {
+        var caller = context.RequireCaller();
+        var violations = new Violations();
+        violations.AddIf("request_id", CallerIdentifiers.CheckRequestId(request.RequestId));
+        var code = CommitteeCode.Normalize(request.Code);
+        violations.AddIf("code", CommitteeCode.Check(code));
+        var (document, from, until) = CommitteeMapping.RenewalFromProto(request.Accreditation, violations);
+        violations.ThrowIfAny();
+
+        // The first day left open is the committee's business, found in the writer; the hash keeps it open.
+        var change = new Change(caller.Name, nameof(RenewCommitteeAccreditation), identifiers.ForStorage(request.RequestId),
+            RequestIds.Hash(new { code, document, from, until }));
+        await ChangeAsync(change, code, context, (tx, committee) =>
+        {
+            var validFrom = from ?? AccreditationRules.DefaultRenewalStart(committee, ChinaCalendar.DateOf(tx.Now));
+            if (until < validFrom)
+            {
+                throw new InvalidRequestException("accreditation.valid_until", $"must not be before the renewal's first day {Dates.ToIso(validFrom)}");
+            }
+            AccreditationRules.CheckRenewal(committee, validFrom, until, policy.AccreditationMaxYears);
+            var window = new AccreditationWindow(validFrom, until, document, tx.Now, caller.Name);
+            CommitteeRepository.AppendAccreditation(tx.Connection, tx.Transaction, code, window);
+            return new LedgerEvent
+            {
+                CommitteeAccreditationRenewed = new CommitteeAccreditationRenewed { Code = code, Accreditation = CommitteeMapping.ToProto(window) },
+            };
+        });
+        return new RenewCommitteeAccreditationResponse { Committee = ReadProto(code) };
+    }
+
+    /// <summary>An idempotent change: who asks, by which method, under which request id (as stored), with which content hash.</summary>
+    private sealed record Change(string Principal, string Method, string RequestId, byte[] Hash);
+
+    /// <summary>
+    /// Runs <paramref name="apply"/> on the stored committee in the writer and appends the ledger event it
+    /// returns, unless the request id was seen (checked before and again inside the write); records the id.
+    /// </summary>
+    private async Task ChangeAsync(Change change, string code, ServerCallContext context, Func<WriteTransaction, Committee, LedgerEvent> apply)
+    {
+        using (var connection = database.OpenReader())
+        {
+            if (RequestIds.Replay(IdempotencyRepository.Find(connection, change.Principal, change.Method, change.RequestId), change.Hash) is not null)
+            {
+                return;
+            }
+        }
+        await writer.ExecuteAsync(context.Audit(), tx =>
+        {
+            var previous = IdempotencyRepository.Find(tx.Connection, change.Principal, change.Method, change.RequestId, tx.Transaction);
+            if (RequestIds.Replay(previous, change.Hash) is not null)
+            {
+                return false;
+            }
+            var committee = CommitteeRepository.Get(tx.Connection, code, tx.Transaction) ?? throw new NotFoundException("committee", code);
+            var ledgerEvent = apply(tx, committee);
+            ledgerEvent.CommitteeCode = code;
+            tx.Ledger.Append(ledgerEvent, change.Principal);
+            IdempotencyRepository.Insert(tx.Connection, tx.Transaction, change.Principal, change.Method, change.RequestId, change.Hash, code, tx.Now);
+            return true;
+        }, context.CancellationToken);
+    }
+
+    private V1.Committee ReadProto(string code) => CommitteeMapping.ToProto(Read(code), ChinaCalendar.Today(time));
 
     private Committee Read(string code)
     {

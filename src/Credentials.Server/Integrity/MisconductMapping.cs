@@ -1,4 +1,3 @@
-using Credentials.Core.Identity;
 using Credentials.Core.Integrity;
 using Credentials.Core.Time;
 using Credentials.Store.Integrity;
@@ -22,7 +21,7 @@ public static class MisconductMapping
                 Role = subject.Role,
                 Name = subject.Name,
                 DocumentType = subject.DocumentType,
-                DocumentMasked = IdentityDocument.Mask(subject.DocumentNumber),
+                DocumentMasked = subject.DocumentMasked,
                 Unit = subject.Unit,
             },
             Type = content.Type,

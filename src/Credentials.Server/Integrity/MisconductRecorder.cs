@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Credentials.Core.Certificates;
 using Credentials.Core.Integrity;
 using Credentials.Core.Time;
 using Credentials.Core.Validation;
@@ -21,7 +22,37 @@ public static class MisconductRecorder
     /// decision document (Shanxi 2024 四(三): 已取得职称的，撤销职称). Throws, so that nothing of the
     /// unit is written, when a named certificate is missing, not the subject's, or revoked already.
     /// </summary>
-    public static string Record(WriteTransaction tx, MisconductContent content, byte[] subjectDigest, string actor)
+    public static string Record(WriteTransaction tx, MisconductContent content, byte[] subjectDigest, string actor) =>
+        Record(tx, content, subjectDigest, actor, "", "record.decision_date");
+
+    /// <summary>
+    /// A revocation for fraud (RevokeCertificate with reason false materials, plagiarism or improper
+    /// means): the holder's applicant record of that misconduct, naming the certificate, which
+    /// <see cref="Record(WriteTransaction, MisconductContent, byte[], string)"/>'s path then revokes,
+    /// so a fraud revocation and its record are always made together, once. The subject is the
+    /// holder as the certificate names them (the document by its stored digest and masked form: the number is not at hand).
+    /// </summary>
+    public static string RevokeForFraud(WriteTransaction tx, string number, Revocation revocation, DateOnly effectiveDate,
+        MisconductFinding finding, string actor)
+    {
+        var type = MisconductTypes.ForRevocation(revocation.Reason)
+            ?? throw new ArgumentException($"{revocation.Reason} is not a revocation for fraud.", nameof(revocation));
+        var stored = CertificateRepository.Get(tx.Connection, number, tx.Transaction) ?? throw new NotFoundException("certificate", number);
+        var digest = CertificateRepository.HolderDigest(tx.Connection, number, tx.Transaction)!;
+        var document = CertificateEvents.DocumentOf(stored.DocumentEvent);
+        var subject = new MisconductSubject(SubjectRole.Applicant, document.HolderName, document.HolderDocumentType, "", finding.Unit)
+        {
+            DocumentMasked = document.HolderDocumentMasked,
+        };
+        var content = new MisconductContent(subject, type, "", finding.Facts, revocation.DecisionDocument, finding.DecidingBody, effectiveDate,
+            stored.CommitteeCode, [number]);
+        return Record(tx, content, digest, actor, revocation.Details, "revocation.effective_date");
+    }
+
+    /// <param name="revocationDetails">The details of the revocations it makes; empty: the type's (<see cref="MisconductTypes.Revocation"/>).</param>
+    /// <param name="effectiveDateField">The request field blamed when the decision date is before a certificate's qualification date.</param>
+    private static string Record(WriteTransaction tx, MisconductContent content, byte[] subjectDigest, string actor,
+        string revocationDetails, string effectiveDateField)
     {
         if (content.CommitteeCode.Length > 0 && CommitteeRepository.Get(tx.Connection, content.CommitteeCode, tx.Transaction) is null)
         {
@@ -37,6 +68,8 @@ public static class MisconductRecorder
                     $"Certificate {number} is held by someone else than the record's subject (another identity document); nothing was recorded.",
                     new Dictionary<string, string> { ["number"] = number, ["field"] = $"record.certificate_numbers[{i}]" });
             }
+            // Refused before anything is written, so a refusal leaves the store as it was.
+            CertificateRevocation.CheckRevocable(tx, number, content.DecisionDate, effectiveDateField);
         }
 
         var year = ChinaCalendar.DateOf(tx.Now).Year;
@@ -61,10 +94,16 @@ public static class MisconductRecorder
         if (content.CertificateNumbers.Count > 0)
         {
             var (reason, details) = MisconductTypes.Revocation(content.Type);
-            var revocation = new Revocation { Reason = reason, Details = details, DecisionDocument = content.DecisionDocument, MisconductRecordId = id };
+            var revocation = new Revocation
+            {
+                Reason = reason,
+                Details = revocationDetails.Length > 0 ? revocationDetails : details,
+                DecisionDocument = content.DecisionDocument,
+                MisconductRecordId = id,
+            };
             foreach (var number in content.CertificateNumbers)
             {
-                CertificateRevocation.Revoke(tx, number, revocation, content.DecisionDate, actor, "record.decision_date");
+                CertificateRevocation.Revoke(tx, number, revocation, content.DecisionDate, actor, effectiveDateField);
             }
         }
         return id;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Credentials.Core.Certificates;
@@ -22,8 +23,11 @@ public sealed class CertificateVerifier(VerificationLookup lookup, HolderDigests
 {
     private static readonly VerifyCertificateResponse NotFound = new() { Result = VerificationResult.NotFound };
 
-    /// <summary>An issued-looking certificate that no request matches, compared when the number is unknown.</summary>
-    private static readonly VerifiableCertificate Decoy = CreateDecoy();
+    /// <summary>The issuing event of an issued-looking certificate that no request matches, compared when the number is unknown.</summary>
+    private static readonly byte[] DecoyEvent = CreateDecoyEvent();
+
+    /// <summary>A random digest: no document's HMAC equals it.</summary>
+    private static readonly byte[] DecoyDigest = RandomNumberGenerator.GetBytes(32);
 
     /// <summary>The normalised number (for the access log) and the answer; INVALID_ARGUMENT for a malformed request.</summary>
     public (string Number, VerifyCertificateResponse Response) Verify(VerifyCertificateRequest request)
@@ -37,9 +41,10 @@ public sealed class CertificateVerifier(VerificationLookup lookup, HolderDigests
         violations.ThrowIfAny();
 
         var found = lookup.Find(number!.Number);
-        var stored = found ?? Decoy;
-        var signed = CertificateEvents.DocumentOf(stored.IssuingEvent);
-        var nameMatches = CryptographicOperations.FixedTimeEquals(Digest(name), Digest(signed.HolderName));
+        // The decoy's event is opened as the lookup opens a stored one: the same parses for an unknown number.
+        var stored = found ?? new VerifiableCertificate(DecoyDigest, LedgerEvent.Parser.ParseFrom(DecoyEvent).CertificateIssued.Envelope.Payload, null, null);
+        var signed = CertificateDocument.Parser.ParseFrom(stored.SignedDocument);
+        var nameMatches = NamesMatch(name, signed.HolderName);
         var documentMatches = document is not { } given
             || CryptographicOperations.FixedTimeEquals(digests.Lookup(given.Type, given.Number), stored.HolderDigest);
         // Non-short-circuit: every comparison runs whatever the first one said.
@@ -76,9 +81,33 @@ public sealed class CertificateVerifier(VerificationLookup lookup, HolderDigests
         return (request.DocumentType, number);
     }
 
-    private static byte[] Digest(string text) => SHA256.HashData(Encoding.UTF8.GetBytes(text));
+    /// <summary>Names of up to this many UTF-16 code units (50 characters, combining marks aside) are compared as they are.</summary>
+    private const int NameChars = 50;
 
-    private static VerifiableCertificate CreateDecoy()
+    /// <summary>
+    /// Whether the names are equal, in time that depends on their lengths alone, as when both were
+    /// hashed first (SHA-256 through OpenSSL, 0.7 µs, a thirtieth of a verification): both in
+    /// zero-filled buffers of one size, compared in full. A name has no NUL; the decoy's is one.
+    /// Which way is taken depends on the given name only.
+    /// </summary>
+    private static bool NamesMatch(string given, string stored)
+    {
+        if (given.Length > NameChars)
+        {
+            return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(stored)));
+        }
+        Span<char> givenChars = stackalloc char[NameChars];
+        Span<char> storedChars = stackalloc char[NameChars];
+        givenChars.Clear();
+        storedChars.Clear();
+        given.CopyTo(givenChars);
+        // A longer stored name fills the buffer, and its length differs.
+        stored.AsSpan(0, Math.Min(stored.Length, NameChars)).CopyTo(storedChars);
+        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(givenChars), MemoryMarshal.AsBytes(storedChars))
+            & given.Length == stored.Length;
+    }
+
+    private static byte[] CreateDecoyEvent()
     {
         var document = new CertificateDocument
         {
@@ -86,8 +115,6 @@ public sealed class CertificateVerifier(VerificationLookup lookup, HolderDigests
             HolderName = "\u0000",
             HolderDocumentType = DocumentType.ResidentIdCard,
             HolderDocumentMasked = "21**************1X",
-            HolderDocumentDigest = ByteString.CopyFrom(new byte[32]),
-            HolderDocumentSalt = ByteString.CopyFrom(new byte[16]),
             Series = "工程系列",
             Specialty = "建筑工程",
             Level = TitleLevel.DeputySenior,
@@ -103,7 +130,6 @@ public sealed class CertificateVerifier(VerificationLookup lookup, HolderDigests
         var envelope = new Envelope { PayloadType = PayloadTypes.Certificate, Payload = document.ToByteString() };
         envelope.Signatures.Add(new Signature { Keyid = document.KeyId, Sig = ByteString.CopyFrom(new byte[71]) });
         var issued = new LedgerEvent { CommitteeCode = "DL-S01", ReviewYear = 2024, CertificateIssued = new CertificateIssued { Number = document.Number, Envelope = envelope } };
-        // A random digest: no document's HMAC equals it.
-        return new VerifiableCertificate(RandomNumberGenerator.GetBytes(32), issued.ToByteArray(), null, null);
+        return issued.ToByteArray();
     }
 }

@@ -48,14 +48,13 @@ public sealed class EnvelopeChecker(VerificationLookup lookup, KeyRing keys)
         if (!checks.HasFailed && document is not null)
         {
             stored = lookup.Find(document.Number);
-            var recorded = stored is null ? null : CertificateEvents.EnvelopeOf(LedgerEvent.Parser.ParseFrom(stored.IssuingEvent));
-            if (recorded is null)
+            if (stored is null)
             {
                 checks.Fail(VerificationStep.Record, EnvelopeVerdict.NotOnRecord, $"No certificate {document.Number} is on record.");
             }
-            else if (!recorded.Payload.Span.SequenceEqual(inspection.Envelope!.Payload.Span))
+            else if (!stored.SignedDocument.Span.SequenceEqual(inspection.Envelope!.Payload.Span))
             {
-                checks.Fail(VerificationStep.Record, EnvelopeVerdict.NotOnRecord, Superseded(document, recorded)
+                checks.Fail(VerificationStep.Record, EnvelopeVerdict.NotOnRecord, Superseded(document, stored.SignedDocument)
                     ? $"Certificate {document.Number} was reissued: it is on record with a newer signed document; ask the holder for the current one."
                     : $"Certificate {document.Number} is on record with another signed document.");
             }
@@ -85,9 +84,9 @@ public sealed class EnvelopeChecker(VerificationLookup lookup, KeyRing keys)
     }
 
     /// <summary>Whether the record's document is a later signing of the same certificate than the one given (a reissue).</summary>
-    private static bool Superseded(CertificateDocument given, Envelope recorded)
+    private static bool Superseded(CertificateDocument given, Google.Protobuf.ByteString recorded)
     {
-        var current = CertificateDocument.Parser.ParseFrom(recorded.Payload);
+        var current = CertificateDocument.Parser.ParseFrom(recorded);
         return current.Number == given.Number && current.IssuedAt.ToDateTimeOffset() > given.IssuedAt.ToDateTimeOffset();
     }
 }

@@ -127,7 +127,7 @@ public sealed partial class VerificationLog : IHostedService, IAsyncDisposable
                     // The log itself, not a caller's write: no audit record.
                     await _writer.ExecuteAsync(null, tx =>
                     {
-                        VerificationLogRepository.InsertMany(tx.Connection, tx.Transaction, entries);
+                        VerificationLogRepository.InsertMany(tx, entries);
                         return entries.Length;
                     });
                 }

@@ -1,3 +1,4 @@
+using Credentials.Store.Writing;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -8,51 +9,34 @@ public static class VerificationLogRepository
 {
     private const string InsertSql = """
         INSERT INTO verifications (at, principal, role, client_address, request_id, method, certificate_number, result, share_code_id)
-        VALUES ($at, $principal, $role, $address, $requestId, $method, $number, $result, $shareCode)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
         """;
 
-    /// <summary>Appends the entries in order with one prepared statement.</summary>
-    public static void InsertMany(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<VerificationLogEntry> entries)
+    /// <summary>Appends the entries in order with one prepared statement, in the writer's transaction.</summary>
+    public static void InsertMany(WriteTransaction tx, IReadOnlyList<VerificationLogEntry> entries)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = InsertSql;
-        var at = command.Parameters.Add("$at", SqliteType.Integer);
-        var principal = command.Parameters.Add("$principal", SqliteType.Text);
-        var role = command.Parameters.Add("$role", SqliteType.Text);
-        var address = command.Parameters.Add("$address", SqliteType.Text);
-        var requestId = command.Parameters.Add("$requestId", SqliteType.Text);
-        var method = command.Parameters.Add("$method", SqliteType.Integer);
-        var number = command.Parameters.Add("$number", SqliteType.Text);
-        var result = command.Parameters.Add("$result", SqliteType.Integer);
-        var shareCode = command.Parameters.Add("$shareCode", SqliteType.Integer);
-        command.Prepare();
+        // A row per verification: this runs as often as the lookup (see PreparedStatement).
+        using var insert = new PreparedStatement(tx.Connection, InsertSql);
         foreach (var entry in entries)
         {
-            at.Value = entry.At.ToUnixTimeMilliseconds();
-            principal.Value = entry.Principal;
-            role.Value = entry.Role;
-            address.Value = entry.ClientAddress;
-            requestId.Value = entry.RequestId;
-            method.Value = entry.Method;
-            number.Value = entry.CertificateNumber;
-            result.Value = entry.Result;
-            shareCode.Value = entry.ShareCodeId is { } id ? id : DBNull.Value;
-            command.ExecuteNonQuery();
+            insert.Bind(1, entry.At.ToUnixTimeMilliseconds());
+            insert.Bind(2, entry.Principal);
+            insert.Bind(3, entry.Role);
+            insert.Bind(4, entry.ClientAddress);
+            insert.Bind(5, entry.RequestId);
+            insert.Bind(6, entry.Method);
+            insert.Bind(7, entry.CertificateNumber);
+            insert.Bind(8, entry.Result);
+            insert.Bind(9, entry.ShareCodeId);
+            insert.Step();
+            insert.Reset();
         }
     }
 
     /// <summary>Rows before <paramref name="beforeId"/> (0: from the newest), newest first; empty filters match all.</summary>
     public static IReadOnlyList<StoredVerification> List(SqliteConnection connection, long beforeId, int limit, string certificateNumber, string principal) =>
-        connection.Query<Row>(
-            """
-            SELECT * FROM verifications
-            WHERE (@beforeId = 0 OR id < @beforeId)
-              AND (@certificateNumber = '' OR certificate_number = @certificateNumber)
-              AND (@principal = '' OR principal = @principal)
-            ORDER BY id DESC LIMIT @limit
-            """,
-            new { beforeId, limit, certificateNumber, principal })
+        connection.Query<Row>(ListSql(certificateNumber.Length > 0, principal.Length > 0),
+            new { beforeId = beforeId == 0 ? long.MaxValue : beforeId, limit, certificateNumber, principal })
             .Select(r => r.ToStored())
             .ToList();
 
@@ -74,6 +58,23 @@ public static class VerificationLogRepository
             new { holderDigest, beforeId = beforeId == 0 ? long.MaxValue : beforeId, limit, certificateNumber })
             .Select(r => r.ToStored())
             .ToList();
+
+    /// <summary>
+    /// One query per combination of filters, each a range of one index walked backwards: a filter
+    /// written as "(@x = '' OR x = @x)" makes SQLite scan the whole table, millions of rows.
+    /// </summary>
+    internal static string ListSql(bool byCertificate, bool byPrincipal)
+    {
+        var filters = (byCertificate, byPrincipal) switch
+        {
+            (true, true) => "certificate_number = @certificateNumber AND principal = @principal AND",
+            (true, false) => "certificate_number = @certificateNumber AND",
+            // The condition of the partial index, so that SQLite may use it.
+            (false, true) => "principal = @principal AND principal <> '' AND",
+            (false, false) => "",
+        };
+        return $"SELECT * FROM verifications WHERE {filters} id < @beforeId ORDER BY id DESC LIMIT @limit";
+    }
 
     private sealed record Row(long Id, long At, string Principal, string Role, string ClientAddress, string RequestId, long Method,
         string CertificateNumber, long Result, long? ShareCodeId)

@@ -1,20 +1,26 @@
+using Credentials.Core.Certificates;
 using System.Collections.Concurrent;
+using Credentials.V1;
+using Google.Protobuf;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Credentials.Store.Verification;
 
 /// <summary>
-/// What a verification needs of a certificate: the holder digest, the event with its current document (the issuing
-/// event, or its last reissue) and the revocation, if any.
+/// What a verification needs of a certificate: the holder digest, the signed document (the payload of
+/// the envelope of its current document's event, the issuance or its last reissue, exactly as signed) and
+/// the revocation, if any.
 /// </summary>
-public sealed record VerifiableCertificate(byte[] HolderDigest, byte[] IssuingEvent, int? RevocationReason, string? RevocationEffectiveDate);
+public sealed record VerifiableCertificate(byte[] HolderDigest, ByteString SignedDocument, int? RevocationReason, string? RevocationEffectiveDate);
 
 /// <summary>
 /// The read of the verification hot path: one indexed query by number. Each concurrent caller
 /// borrows an open read-only connection with the statement already prepared, so a lookup costs
 /// one step of SQLite and nothing else (no open, no parse); the connections are returned for the
 /// next lookup and closed with the lookup. Every lookup is its own read transaction and sees
-/// every committed write.
+/// every committed write (the writer's <see cref="Writing.SharedReadLock"/> makes that transaction
+/// cheap).
 /// </summary>
 public sealed class VerificationLookup(Database database) : IDisposable
 {
@@ -23,7 +29,7 @@ public sealed class VerificationLookup(Database database) : IDisposable
         FROM certificates c
         JOIN ledger_events e ON e.seq = COALESCE(c.document_seq, c.event_seq)
         LEFT JOIN revocations r ON r.number = c.number
-        WHERE c.number = $number
+        WHERE c.number = ?1
         """;
 
     /// <summary>Idle prepared readers kept beyond this are closed.</summary>
@@ -61,36 +67,42 @@ public sealed class VerificationLookup(Database database) : IDisposable
     private sealed class PreparedReader : IDisposable
     {
         private readonly SqliteConnection _connection;
-        private readonly SqliteCommand _command;
-        private readonly SqliteParameter _number;
+        private readonly PreparedStatement _query;
 
         public PreparedReader(SqliteConnection connection)
         {
             _connection = connection;
-            _command = connection.CreateCommand();
-            _command.CommandText = Sql;
-            _number = _command.Parameters.Add("$number", SqliteType.Text);
-            _command.Prepare();
+            // What Microsoft.Data.Sqlite's retries on SQLITE_BUSY would give (its default timeout), for the raw statement.
+            raw.sqlite3_busy_timeout(connection.Handle, (int)TimeSpan.FromSeconds(30).TotalMilliseconds);
+            _query = new PreparedStatement(connection, Sql);
         }
 
         public VerifiableCertificate? Find(string number)
         {
-            _number.Value = number;
-            using var reader = _command.ExecuteReader();
-            if (!reader.Read())
+            _query.Bind(1, number);
+            try
             {
-                return null;
+                if (!_query.Step())
+                {
+                    return null;
+                }
+                // Parsed straight from SQLite's copy of the row: the event is needed only for its envelope's payload.
+                var envelope = CertificateEvents.EnvelopeOf(LedgerEvent.Parser.ParseFrom(_query.Blob(1)));
+                return new VerifiableCertificate(
+                    _query.Blob(0).ToArray(),
+                    envelope.Payload,
+                    _query.IsNull(2) ? null : (int)_query.Int64(2),
+                    _query.IsNull(3) ? null : _query.Text(3));
             }
-            return new VerifiableCertificate(
-                (byte[])reader.GetValue(0),
-                (byte[])reader.GetValue(1),
-                reader.IsDBNull(2) ? null : reader.GetInt32(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3));
+            finally
+            {
+                _query.Reset();
+            }
         }
 
         public void Dispose()
         {
-            _command.Dispose();
+            _query.Dispose();
             _connection.Dispose();
         }
     }

@@ -30,6 +30,7 @@ public sealed class StoreWriter : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly LedgerWriter _ledger;
+    private readonly SharedReadLock _readLock;
     private readonly WriterTelemetry _telemetry;
     private readonly Thread _thread;
     private long _ledgerSize;
@@ -41,6 +42,7 @@ public sealed class StoreWriter : IAsyncDisposable
         _time = time;
         _logger = logger;
         _ledger = new LedgerWriter(_connection);
+        _readLock = new SharedReadLock(database, logger);
         _ledgerSize = _connection.ExecuteScalar<long>("SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger_events");
         _telemetry = new WriterTelemetry(meters, () => _queue.Reader.Count, () => Interlocked.Read(ref _ledgerSize));
         _thread = new Thread(Run) { Name = "credentials-writer", IsBackground = true };
@@ -155,6 +157,7 @@ public sealed class StoreWriter : IAsyncDisposable
     {
         var reader = _queue.Reader;
         var group = new List<WorkItem>(MaxGroupSize);
+        _readLock.Take();
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             group.Clear();
@@ -168,6 +171,7 @@ public sealed class StoreWriter : IAsyncDisposable
                 }
                 group.Add(item);
             }
+            _readLock.Release();
             if (group.Count > 0)
             {
                 Commit(group);
@@ -184,6 +188,7 @@ public sealed class StoreWriter : IAsyncDisposable
                     maintenance.Fail(e);
                 }
             }
+            _readLock.Take();
         }
     }
 
@@ -273,6 +278,7 @@ public sealed class StoreWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await Task.Run(_thread.Join);
+        _readLock.Dispose();
         _connection.Dispose();
         _telemetry.Dispose();
     }

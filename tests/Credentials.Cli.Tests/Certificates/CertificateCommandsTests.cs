@@ -6,18 +6,37 @@ namespace Credentials.Cli.Tests.Certificates;
 public sealed class CertificateCommandsTests : CliServerTest
 {
     [Fact]
-    public async Task Revoke_Issued_RevokesOnceThenRefuses()
+    public async Task Revoke_ForFraud_RevokesOnceRecordsTheMisconductAndReplaysTheSameCommand()
     {
         var number = (string)(await IssueAsync(person: 60))["number"]!;
+        string[] revoke = ["revoke", number, "--reason", "false-materials", "--decision-document", "大人社发〔2024〕40号", .. FraudFinding];
 
-        var revoked = await RunAsync(CommitteeToken, "revoke", number, "--reason", "false-materials", "--decision-document", "大人社发〔2024〕40号", "--json");
-        var again = await RunAsync(CommitteeToken, "revoke", number, "--reason", "false-materials", "--decision-document", "大人社发〔2024〕40号");
+        var revoked = await RunAsync(CommitteeToken, [.. revoke, "--json"]);
+        var again = await RunAsync(CommitteeToken, [.. revoke, "--json"]);
+        var other = await RunAsync(CommitteeToken, ["revoke", number, "--reason", "false-materials", "--decision-document", "大人社发〔2024〕41号", .. FraudFinding]);
 
         Assert.True(revoked.ExitCode == 0, revoked.ToString());
         Assert.Equal("CERTIFICATE_STATE_REVOKED", (string?)revoked.Json["state"]);
         Assert.Equal("REVOCATION_REASON_FALSE_MATERIALS", (string?)revoked.Json["revocation"]!["reason"]);
-        Assert.Equal(ExitCodes.Refused, again.ExitCode);
-        Assert.Contains("CERTIFICATE_ALREADY_REVOKED", again.Error, StringComparison.Ordinal);
+        Assert.StartsWith("MR-2024-", (string?)revoked.Json["revocation"]!["misconductRecordId"], StringComparison.Ordinal);
+        // The same command is the same request (its id is derived from the content): answered again, not revoked twice.
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal(revoked.Json.ToJsonString(), again.Json.ToJsonString());
+        Assert.Equal(ExitCodes.Refused, other.ExitCode);
+        Assert.Contains("CERTIFICATE_ALREADY_REVOKED", other.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Revoke_ForFraudWithoutTheFinding_IsRefusedNamingTheFields()
+    {
+        var number = (string)(await IssueAsync(person: 62))["number"]!;
+
+        var run = await RunAsync(CommitteeToken, "revoke", number, "--reason", "plagiarism", "--decision-document", "大人社发〔2024〕40号", "--unit", "大连理工大学");
+
+        Assert.Equal(ExitCodes.Refused, run.ExitCode);
+        Assert.Contains("misconduct.facts", run.Error, StringComparison.Ordinal);
+        Assert.Contains("misconduct.deciding_body", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("misconduct.unit", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class OnlineVerificationTests : CliServerTest
     public async Task Verify_Revoked_ExitsNotValidWithTheRevocation()
     {
         var number = (string)(await IssueAsync(person: 123))["number"]!;
-        var revoke = await RunAsync(CommitteeToken, "revoke", number, "--reason", "plagiarism", "--decision-document", "大人社发〔2024〕41号");
+        var revoke = await RunAsync(CommitteeToken, ["revoke", number, "--reason", "plagiarism", "--decision-document", "大人社发〔2024〕41号", .. FraudFinding]);
         Assert.Equal(0, revoke.ExitCode);
 
         var run = await RunAsync(null, "verify", number, "--name", "张伟");
@@ -73,7 +73,7 @@ public sealed class OnlineVerificationTests : CliServerTest
         await File.WriteAllTextAsync(PathOf("c.txt"), (string)issued["qrText"]!);
 
         var before = await RunAsync(null, "verify-envelope", PathOf("c.txt"));
-        await RunAsync(CommitteeToken, "revoke", number, "--reason", "false-materials", "--decision-document", "大人社发〔2024〕40号");
+        await RunAsync(CommitteeToken, ["revoke", number, "--reason", "false-materials", "--decision-document", "大人社发〔2024〕40号", .. FraudFinding]);
         var after = await RunAsync(null, "verify-envelope", (string)issued["qrText"]!, "--json");
 
         Assert.True(before.ExitCode == 0, before.ToString());

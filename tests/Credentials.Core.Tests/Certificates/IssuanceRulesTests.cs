@@ -155,4 +155,37 @@ public class IssuanceRulesTests
 
         Assert.Equal("OUTSIDE_ACCREDITATION_WINDOW", Assert.Single(IssuanceRules.CheckCommittee(committee, Valid())).Reason);
     }
+
+    [Theory]
+    [InlineData("2026-12-31", null)] // the last day of the window
+    [InlineData("2027-01-01", "OUTSIDE_ACCREDITATION_WINDOW")] // the day after: expired
+    [InlineData("2027-02-28", "OUTSIDE_ACCREDITATION_WINDOW")] // in the lapse before the renewal
+    [InlineData("2027-03-01", null)] // in the renewal
+    public void CheckCommittee_MeetingDateAroundARenewal_NeedsAWindowThatCoversIt(string meeting, string? refusal)
+    {
+        var committee = AccreditationRulesTests.WithWindows((new DateOnly(2027, 3, 1), new DateOnly(2030, 2, 28)));
+
+        var problems = IssuanceRules.CheckCommitteeOn(committee, DateOnly.Parse(meeting));
+
+        Assert.Equal(refusal, problems.Select(p => p.Reason).SingleOrDefault());
+    }
+
+    [Fact]
+    public void CheckCommittee_ScopeChangedAfterTheMeeting_IsJudgedByTheScopeOfTheMeetingDate()
+    {
+        // 岩土工程 left the scope from 2024-11-01, 给排水 joined it: a review of 2024-10-25 is judged by the earlier scope.
+        var first = new AccreditedScope("工程系列", ["建筑工程", "岩土工程"], [TitleLevel.DeputySenior], "", new DateOnly(2024, 1, 1), DateTimeOffset.UnixEpoch, "authority");
+        var second = first with { Specialties = ["建筑工程", "给排水"], DecisionDocument = "大人社函〔2024〕11号", EffectiveDate = new DateOnly(2024, 11, 1) };
+        var committee = CommitteeTests.Sample() with { Specialties = second.Specialties, Scopes = [first, second] };
+        var before = new DateOnly(2024, 10, 25);
+        var after = new DateOnly(2024, 11, 1);
+
+        Assert.Empty(IssuanceRules.CheckScopeOn(committee, before, "工程系列", "岩土工程", TitleLevel.DeputySenior));
+        var notYet = Assert.Single(IssuanceRules.CheckScopeOn(committee, before, "工程系列", "给排水", TitleLevel.DeputySenior));
+        var noLonger = Assert.Single(IssuanceRules.CheckScopeOn(committee, after, "工程系列", "岩土工程", TitleLevel.DeputySenior));
+        Assert.Empty(IssuanceRules.CheckScopeOn(committee, after, "工程系列", "给排水", TitleLevel.DeputySenior));
+        Assert.Equal("OUTSIDE_ACCREDITED_SCOPE", notYet.Reason);
+        Assert.Contains("in force on 2024-10-25 (from 2024-01-01)", notYet.Description, StringComparison.Ordinal);
+        Assert.Equal("OUTSIDE_ACCREDITED_SCOPE", noLonger.Reason);
+    }
 }

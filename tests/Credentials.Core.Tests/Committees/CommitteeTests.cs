@@ -39,6 +39,57 @@ public class CommitteeTests
     }
 
     [Theory]
+    [InlineData("2023-12-31", AccreditationStatus.NotYetValid)]
+    [InlineData("2024-01-01", AccreditationStatus.Valid)]
+    [InlineData("2026-12-30", AccreditationStatus.Valid)] // the day before it ends
+    [InlineData("2026-12-31", AccreditationStatus.Valid)] // the last day
+    [InlineData("2027-01-01", AccreditationStatus.Expired)] // the day after
+    public void AccreditationOn_AroundTheWindow_IsComputedFromTheDate(string date, AccreditationStatus expected)
+    {
+        Assert.Equal(expected, Sample().AccreditationOn(DateOnly.Parse(date)));
+    }
+
+    [Theory]
+    [InlineData("2026-12-31", AccreditationStatus.Valid, "2024-01-01")]
+    [InlineData("2027-01-01", AccreditationStatus.Expired, "2027-03-01")] // lapsed until the renewal begins
+    [InlineData("2027-02-28", AccreditationStatus.Expired, "2027-03-01")]
+    [InlineData("2027-03-01", AccreditationStatus.Valid, "2027-03-01")]
+    [InlineData("2030-03-01", AccreditationStatus.Expired, "2027-03-01")]
+    public void AccreditationOn_RenewedAfterALapse_CoversOnlyTheWindows(string date, AccreditationStatus expected, string windowFrom)
+    {
+        var committee = AccreditationRulesTests.WithWindows((new DateOnly(2027, 3, 1), new DateOnly(2030, 2, 28)));
+        var day = DateOnly.Parse(date);
+
+        Assert.Equal(expected, committee.AccreditationOn(day));
+        Assert.Equal(expected == AccreditationStatus.Valid, committee.IsAccreditedOn(day));
+        Assert.Equal(DateOnly.Parse(windowFrom), (committee.WindowOn(day) ?? committee.Windows()[^1]).ValidFrom);
+    }
+
+    [Fact]
+    public void ScopeOn_AfterAnUpdate_IsTheScopeInForceOnTheDate()
+    {
+        var first = new AccreditedScope("工程系列", ["建筑工程"], [TitleLevel.DeputySenior], "", new DateOnly(2024, 1, 1), DateTimeOffset.UnixEpoch, "authority");
+        var second = first with { Specialties = ["建筑工程", "给排水"], DecisionDocument = "大人社函〔2024〕11号", EffectiveDate = new DateOnly(2024, 11, 1) };
+        var committee = Sample() with { Scopes = [first, second] };
+
+        Assert.Same(first, committee.ScopeOn(new DateOnly(2023, 6, 1)));
+        Assert.Same(first, committee.ScopeOn(new DateOnly(2024, 10, 31)));
+        Assert.Same(second, committee.ScopeOn(new DateOnly(2024, 11, 1)));
+    }
+
+    [Fact]
+    public void Windows_NotStoredYet_AreTheOneItWasCreatedWith()
+    {
+        var committee = Sample();
+
+        var window = Assert.Single(committee.Windows());
+        var scope = Assert.Single(committee.ScopeHistory());
+        Assert.Equal((new DateOnly(2024, 1, 1), new DateOnly(2026, 12, 31), ""), (window.ValidFrom, window.ValidUntil, window.DecisionDocument));
+        Assert.Equal((committee.Series, new DateOnly(2024, 1, 1)), (scope.Series, scope.EffectiveDate));
+        Assert.Equal(committee.Specialties, scope.Specialties);
+    }
+
+    [Theory]
     [InlineData(CommitteeState.Active, CommitteeState.Suspended, null)]
     [InlineData(CommitteeState.Suspended, CommitteeState.Active, null)]
     [InlineData(CommitteeState.Active, CommitteeState.Withdrawn, null)]

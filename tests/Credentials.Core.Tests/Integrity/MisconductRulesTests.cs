@@ -175,4 +175,42 @@ public class MisconductRulesTests
 
         Assert.Equal(["rescission.reason", "rescission.decision_document", "rescission.decision_date"], violations.Items.Select(v => v.Field));
     }
+
+    [Fact]
+    public void ValidateFinding_Fraud_NormalisesIt()
+    {
+        var violations = new Violations();
+
+        var finding = MisconductRules.ValidateFinding(RevocationReason.Plagiarism,
+            new FraudFinding { Unit = " 大连理工大学 ", Facts = "论文剽窃", DecidingBody = "大连市人力资源和社会保障局" }, "misconduct.", violations);
+
+        Assert.Empty(violations.Items);
+        Assert.Equal(new MisconductFinding("大连理工大学", "论文剽窃", "大连市人力资源和社会保障局"), finding);
+    }
+
+    [Fact]
+    public void ValidateFinding_FraudWithoutIt_NamesEveryField()
+    {
+        var violations = new Violations();
+
+        var finding = MisconductRules.ValidateFinding(RevocationReason.FalseMaterials, null, "misconduct.", violations);
+
+        Assert.Null(finding);
+        Assert.Equal(["misconduct.unit", "misconduct.facts", "misconduct.deciding_body"], violations.Items.Select(v => v.Field));
+    }
+
+    [Theory]
+    [InlineData(RevocationReason.IssuedInError)]
+    [InlineData(RevocationReason.Other)]
+    public void ValidateFinding_NotFraud_RecordsNothingAndRefusesOne(RevocationReason reason)
+    {
+        var none = new Violations();
+        var given = new Violations();
+
+        Assert.Null(MisconductRules.ValidateFinding(reason, null, "misconduct.", none));
+        Assert.Null(MisconductRules.ValidateFinding(reason, new FraudFinding { Facts = "x" }, "misconduct.", given));
+
+        Assert.Empty(none.Items);
+        Assert.Equal("misconduct", Assert.Single(given.Items).Field);
+    }
 }

@@ -43,4 +43,25 @@ public class MisconductTypesTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => MisconductTypes.Revocation(MisconductType.ForgedCertificate));
     }
+
+    [Theory]
+    [InlineData(RevocationReason.FalseMaterials, MisconductType.FalseMaterials)]
+    [InlineData(RevocationReason.Plagiarism, MisconductType.Plagiarism)]
+    [InlineData(RevocationReason.ImproperMeans, MisconductType.ImproperMeans)]
+    [InlineData(RevocationReason.IssuedInError, null)]
+    [InlineData(RevocationReason.Other, null)]
+    [InlineData(RevocationReason.Unspecified, null)]
+    public void ForRevocation_FraudOnly_RecordsTheMatchingMisconduct(RevocationReason reason, MisconductType? expected)
+    {
+        Assert.Equal(expected, MisconductTypes.ForRevocation(reason));
+    }
+
+    [Theory]
+    [InlineData(RevocationReason.FalseMaterials)]
+    [InlineData(RevocationReason.Plagiarism)]
+    [InlineData(RevocationReason.ImproperMeans)]
+    public void ForRevocation_ThenRevocation_GivesTheSameReasonBack(RevocationReason reason)
+    {
+        Assert.Equal(reason, MisconductTypes.Revocation(MisconductTypes.ForRevocation(reason)!.Value).Reason);
+    }
 }

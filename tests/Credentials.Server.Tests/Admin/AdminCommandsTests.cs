@@ -109,6 +109,20 @@ public sealed class AdminCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task CommitteesSeed_DefaultWindow_IsThreeYearsAndALongerOneIsRefused()
+    {
+        await RunAsync("init", "--data-dir", DataDir);
+
+        var tooLong = await RunAsync("committees", "seed", "--until", "2027-01-01", "--data-dir", DataDir);
+        var seeded = await RunAsync("committees", "seed", "--data-dir", DataDir);
+
+        Assert.Equal(ServerExitCodes.Failed, tooLong.Code);
+        Assert.Contains("at most 3 years", tooLong.Error, StringComparison.Ordinal);
+        Assert.Equal(ServerExitCodes.Ok, seeded.Code);
+        Assert.Contains("Seeded 30 committees", seeded.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PrincipalsAdd_PrintsItsTokenOnce()
     {
         await RunAsync("init", "--data-dir", DataDir);

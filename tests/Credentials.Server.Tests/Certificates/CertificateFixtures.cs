@@ -82,4 +82,8 @@ public static class CertificateFixtures
             return certificateNumber;
         });
     }
+
+    /// <summary>What a revocation for fraud needs for the holder's misconduct record.</summary>
+    public static FraudFinding Finding(string facts = "申报材料中的业绩证明系伪造，经核查属实") =>
+        new() { Unit = "大连市建筑设计研究院", Facts = facts, DecidingBody = "大连市人力资源和社会保障局" };
 }

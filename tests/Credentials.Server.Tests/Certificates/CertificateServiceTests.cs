@@ -37,11 +37,13 @@ public sealed class CertificateServiceTests : IAsyncLifetime
     private Task<BatchIssueCertificatesResponse> BatchAsync(BatchIssueCertificatesRequest request) =>
         _server.Certificates(_committee).BatchIssueCertificatesAsync(request).ResponseAsync;
 
-    private Task<RevokeCertificateResponse> RevokeAsync(string number, string? token = null, Google.Type.Date? effective = null) =>
+    private Task<RevokeCertificateResponse> RevokeAsync(string number, string? token = null, Google.Type.Date? effective = null,
+        RevocationReason reason = RevocationReason.FalseMaterials) =>
         _server.Certificates(token ?? _committee).RevokeCertificateAsync(new RevokeCertificateRequest
         {
             Number = number,
-            Revocation = new Revocation { Reason = RevocationReason.FalseMaterials, DecisionDocument = "大人社发〔2024〕40号", EffectiveDate = effective },
+            Revocation = new Revocation { Reason = reason, DecisionDocument = "大人社发〔2024〕40号", EffectiveDate = effective },
+            Misconduct = reason == RevocationReason.IssuedInError ? null : CertificateFixtures.Finding(),
         }).ResponseAsync;
 
     private long LedgerSize()
@@ -163,7 +165,8 @@ public sealed class CertificateServiceTests : IAsyncLifetime
         var second = Issue("r2", person: 7, committee: "DL-S12", specialty: "机电");
 
         var error = await Assert.ThrowsAsync<RpcException>(() => IssueAsync(second, s12));
-        await RevokeAsync(first.Certificate.Number);
+        // Issued in error: no misconduct, which would bar the holder (a revocation for fraud records it).
+        await RevokeAsync(first.Certificate.Number, reason: RevocationReason.IssuedInError);
         var afterRevocation = await IssueAsync(second, s12);
 
         Assert.Equal("DUPLICATE_LEVEL_IN_YEAR", error.GetDetail<ErrorInfo>()?.Reason);

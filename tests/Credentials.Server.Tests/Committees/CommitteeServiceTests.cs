@@ -45,7 +45,19 @@ public sealed class CommitteeServiceTests : IAsyncLifetime
         var body = connection.QuerySingle<byte[]>("SELECT body FROM ledger_events WHERE committee_code = 'SX-S01'");
         var change = LedgerEvent.Parser.ParseFrom(body);
         Assert.Equal("authority", change.Actor);
-        Assert.Equal(response.Committee, change.CommitteeAccredited.Committee);
+        // The event holds the committee as accredited; what is computed when read is not in it.
+        var asRead = response.Committee.Clone();
+        asRead.AccreditationStatus = AccreditationStatus.Unspecified;
+        asRead.Accreditations.Clear();
+        asRead.ScopeHistory.Clear();
+        Assert.Equal(asRead, change.CommitteeAccredited.Committee);
+        Assert.Equal(AccreditationStatus.Valid, response.Committee.AccreditationStatus);
+        var first = Assert.Single(response.Committee.Accreditations);
+        Assert.Equal((new DateOnly(2024, 1, 1), new DateOnly(2026, 12, 31), "", "authority"),
+            (Dates.ToDateOnly(first.ValidFrom), Dates.ToDateOnly(first.ValidUntil), first.DecisionDocument, first.RecordedBy));
+        var scope = Assert.Single(response.Committee.ScopeHistory);
+        Assert.Equal(("工程系列", new DateOnly(2024, 1, 1), "authority"), (scope.Series, Dates.ToDateOnly(scope.EffectiveDate), scope.RecordedBy));
+        Assert.Equal(response.Committee.Specialties, scope.Specialties);
     }
 
     [Fact]

@@ -157,12 +157,14 @@ public sealed class IdempotentRetryTests : SeededServerTest
             case "output-only field":
                 committee.State = CommitteeState.Suspended;
                 committee.CreateTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero));
+                committee.AccreditationStatus = AccreditationStatus.Expired;
+                committee.ScopeHistory.Add(new CommitteeScope { Series = "卫生系列", DecisionDocument = "晋人社函〔2023〕1号" });
                 break;
             case "name":
                 committee.Name = "山西省工程系列中级职称评审委员会";
                 break;
             case "accreditation window":
-                committee.AccreditedUntil = Dates.ToProto(new DateOnly(2027, 12, 31));
+                committee.AccreditedUntil = Dates.ToProto(new DateOnly(2026, 6, 30));
                 break;
             case "specialties":
                 committee.Specialties.Add("暖通空调");

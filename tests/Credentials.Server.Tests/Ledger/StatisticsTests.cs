@@ -17,6 +17,7 @@ public sealed class StatisticsTests : LedgerServerTest
         {
             Number = number,
             Revocation = new Revocation { Reason = reason, Details = "经核查属实", DecisionDocument = "大人社发〔2024〕40号" },
+            Misconduct = CertificateFixtures.Finding(),
         }).ResponseAsync;
 
     [Fact]

@@ -89,6 +89,23 @@ public sealed class VerifyCertificateTests : SeededServerTest
     }
 
     [Fact]
+    public async Task VerifyCertificate_NameLongerShorterOrFarLonger_IsNotFound()
+    {
+        var issued = await Server.IssueAsync(1, Committee);
+        // 50 characters, each a letter with combining marks: 250 UTF-16 code units after NFC, more than the names compared as they are.
+        var farLonger = string.Concat(Enumerable.Repeat("e\u0301\u0302\u0303\u0304\u0305", 50));
+
+        var longer = await Server.VerifyAsync(issued.Number, HolderName + HolderName[^1]);
+        var shorter = await Server.VerifyAsync(issued.Number, HolderName[..^1]);
+        var far = await Server.VerifyAsync(issued.Number, farLonger);
+
+        Assert.Equal(VerificationResult.NotFound, longer.Result);
+        Assert.Equal(VerificationResult.NotFound, shorter.Result);
+        Assert.Equal(VerificationResult.NotFound, far.Result);
+        Assert.Equal(VerificationResult.Valid, (await Server.VerifyAsync(issued.Number, HolderName)).Result);
+    }
+
+    [Fact]
     public async Task VerifyCertificate_WrongCheckCharacter_IsInvalidArgumentNamingNumber()
     {
         var issued = await Server.IssueAsync(1, Committee);

@@ -57,7 +57,8 @@ public static class HostileCases
     private static readonly HashSet<string> None = [];
 
     private static readonly HashSet<string> CommitteeOutputs =
-        ["committee.state", "committee.last_state_change", "committee.create_time", "committee.update_time"];
+        ["committee.state", "committee.last_state_change", "committee.create_time", "committee.update_time", "committee.accreditation_status",
+         "committee.accreditations", "committee.scope_history"];
 
     private static readonly HashSet<string> RevocationOutputs =
         ["revocation.record_time", "revocation.recorded_by", "revocation.misconduct_record_id"];
@@ -90,6 +91,23 @@ public static class HostileCases
         Case((server, token, request) => server.Committees(token).RestoreCommitteeAsync(request),
             _ => new RestoreCommitteeRequest { Code = "DL-S03", Reason = "整改完成", DecisionDocument = "大人社函〔2024〕9号", EffectiveDate = Dates.ToProto(new DateOnly(2024, 12, 1)) },
             c => c.AuthorityToken),
+        Case((server, token, request) => server.Committees(token).UpdateCommitteeScopeAsync(request), _ => new UpdateCommitteeScopeRequest
+        {
+            RequestId = "hostile-scope", Code = "DL-S05",
+            Scope = new CommitteeScope
+            {
+                Series = "工程系列", Specialties = { "物流", "交通运输" }, Levels = { TitleLevel.DeputySenior }, DecisionDocument = "大人社函〔2024〕11号",
+                EffectiveDate = Dates.ToProto(new DateOnly(2024, 12, 1)),
+            },
+        }, c => c.AuthorityToken, ["scope.record_time", "scope.recorded_by"]),
+        Case((server, token, request) => server.Committees(token).RenewCommitteeAccreditationAsync(request), _ => new RenewCommitteeAccreditationRequest
+        {
+            RequestId = "hostile-renew", Code = "DL-S06",
+            Accreditation = new Accreditation
+            {
+                ValidFrom = Dates.ToProto(new DateOnly(2027, 1, 1)), ValidUntil = Dates.ToProto(new DateOnly(2029, 12, 31)), DecisionDocument = "大人社函〔2024〕12号",
+            },
+        }, c => c.AuthorityToken, ["accreditation.record_time", "accreditation.recorded_by"]),
         Case((server, token, request) => server.Committees(token).WithdrawCommitteeAuthorityAsync(request),
             _ => new WithdrawCommitteeAuthorityRequest { Code = "DL-S04", Reason = "情节严重", DecisionDocument = "大人社发〔2024〕30号", EffectiveDate = Dates.ToProto(new DateOnly(2024, 12, 1)) },
             c => c.AuthorityToken),
@@ -108,11 +126,14 @@ public static class HostileCases
         }, c => c.PlatformToken),
         Case((server, token, request) => server.Certificates(token).RevokeCertificateAsync(request), c => new RevokeCertificateRequest
         {
+            RequestId = "hostile-revoke",
             Number = c.RevocableNumber,
             Revocation = new Revocation
             {
-                Reason = RevocationReason.Other, Details = "冒名顶替", DecisionDocument = "大人社发〔2024〕40号", EffectiveDate = Dates.ToProto(new DateOnly(2024, 12, 10)),
+                Reason = RevocationReason.FalseMaterials, Details = "业绩材料系伪造", DecisionDocument = "大人社发〔2024〕40号",
+                EffectiveDate = Dates.ToProto(new DateOnly(2024, 12, 10)),
             },
+            Misconduct = CertificateFixtures.Finding(),
         }, c => c.CommitteeToken, RevocationOutputs),
         Case((server, token, request) => server.Certificates(token).ReissueCertificateAsync(request),
             c => new ReissueCertificateRequest { Number = c.CertificateNumber, Reason = "持证人申请：旧版二维码含身份证号摘要" }, c => c.CommitteeToken),
