@@ -7,16 +7,34 @@ using Credentials.V1;
 namespace Credentials.Cli.Holders;
 
 /// <summary>
-/// <c>credctl me certificates|lookups|integrity</c>: the holder's own place (HolderService), with the holder's
+/// <c>credctl me [certificates|lookups|integrity]</c>: the holder's own place (HolderService), with the holder's
 /// JWT as the token.
 /// </summary>
 internal static class MeCommand
 {
-    public static Command Create(Credctl.Handlers handlers) =>
-        new("me", "As a certificate holder (token: your JWT from the identity provider): your certificates, who looked them up, your integrity record")
+    public static Command Create(Credctl.Handlers handlers)
+    {
+        var command = new Command("me",
+            "As a certificate holder (token: your JWT from the identity provider): who you are signed in as; " +
+            "with a command, your certificates, who looked them up, your integrity record")
         {
             Certificates(handlers), Lookups(handlers), Integrity(handlers),
         };
+        handlers.Set(command, async context =>
+        {
+            var response = await context.Client.Holders.GetMeAsync(new GetMeRequest(), context.CallOptions);
+            if (context.Output.Json)
+            {
+                context.Output.WriteJson(response);
+                return ExitCodes.Ok;
+            }
+            context.Output.Fields(
+                ("signed in as", $"{response.Holder.Name} ({EnumNames.Short(response.Holder.DocumentType)} {response.Holder.DocumentMasked})"),
+                ("token expires", response.TokenExpireTime?.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
 
     private static Command Certificates(Credctl.Handlers handlers)
     {

@@ -81,6 +81,17 @@ public sealed class HolderCommandsTests : CliServerTest
     }
 
     [Fact]
+    public async Task Me_HolderToken_ShowsTheNameAndMaskedNumberNotTheNumber()
+    {
+        var run = await RunAsync(HolderToken(1), "me");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains($"signed in as:  张伟 (RESIDENT_ID_CARD {Core.Identity.IdentityDocument.Mask(IdNumber(1))})", run.Out, StringComparison.Ordinal);
+        Assert.Contains("token expires:", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain(IdNumber(1), run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MeIntegrity_NoRecord_SaysSo()
     {
         var run = await RunAsync(HolderToken(3), "me", "integrity");
