@@ -88,21 +88,13 @@ public sealed class HolderService(Database database, ShareCodes codes, PolicyPro
     public override Task<ListShareCodesResponse> ListShareCodes(ListShareCodesRequest request, ServerCallContext context)
     {
         var holder = context.RequireCaller();
-        var violations = new Violations();
-        var pageSize = Paging.PageSize(request.PageSize, violations);
-        var number = OptionalNumber(request.CertificateNumber, violations);
-        var beforeId = Paging.BeforeId(request.PageToken, number, violations);
-        violations.ThrowIfAny();
+        var paging = IdPage.Read(request.PageSize, request.PageToken, request.CertificateNumber);
 
         using var connection = database.OpenReader();
-        var page = ShareCodeRepository.ListByHolder(connection, holder.HolderDigest!, beforeId, pageSize + 1, number);
+        var page = ShareCodeRepository.ListByHolder(connection, holder.HolderDigest!, paging.BeforeId, paging.Size + 1, paging.Number);
         var now = time.GetUtcNow();
-        var response = new ListShareCodesResponse();
-        response.ShareCodes.AddRange(page.Take(pageSize).Select(c => HolderMapping.ToProto(c, now)));
-        if (page.Count > pageSize)
-        {
-            response.NextPageToken = Paging.Token(page[pageSize - 1].Id.ToString(CultureInfo.InvariantCulture), number);
-        }
+        var response = new ListShareCodesResponse { NextPageToken = paging.NextToken(page, c => c.Id) };
+        response.ShareCodes.AddRange(page.Take(paging.Size).Select(c => HolderMapping.ToProto(c, now)));
         return Task.FromResult(response);
     }
 
@@ -117,20 +109,12 @@ public sealed class HolderService(Database database, ShareCodes codes, PolicyPro
     public override Task<ListMyLookupsResponse> ListMyLookups(ListMyLookupsRequest request, ServerCallContext context)
     {
         var holder = context.RequireCaller();
-        var violations = new Violations();
-        var pageSize = Paging.PageSize(request.PageSize, violations);
-        var number = OptionalNumber(request.CertificateNumber, violations);
-        var beforeId = Paging.BeforeId(request.PageToken, number, violations);
-        violations.ThrowIfAny();
+        var paging = IdPage.Read(request.PageSize, request.PageToken, request.CertificateNumber);
 
         using var connection = database.OpenReader();
-        var page = VerificationLogRepository.ListForHolder(connection, holder.HolderDigest!, beforeId, pageSize + 1, number);
-        var response = new ListMyLookupsResponse();
-        response.Lookups.AddRange(page.Take(pageSize).Select(HolderMapping.ToLookup));
-        if (page.Count > pageSize)
-        {
-            response.NextPageToken = Paging.Token(page[pageSize - 1].Id.ToString(CultureInfo.InvariantCulture), number);
-        }
+        var page = VerificationLogRepository.ListForHolder(connection, holder.HolderDigest!, paging.BeforeId, paging.Size + 1, paging.Number);
+        var response = new ListMyLookupsResponse { NextPageToken = paging.NextToken(page, v => v.Id) };
+        response.Lookups.AddRange(page.Take(paging.Size).Select(HolderMapping.ToLookup));
         return Task.FromResult(response);
     }
 
@@ -147,15 +131,26 @@ public sealed class HolderService(Database database, ShareCodes codes, PolicyPro
         return Task.FromResult(response);
     }
 
-    /// <summary>A certificate number filter: "" for none, else the normalised number.</summary>
-    private static string OptionalNumber(string text, Violations violations)
+    /// <summary>A page of a list by id, newest first, optionally of one certificate: what the request asked, checked.</summary>
+    private sealed record IdPage(int Size, string Number, long BeforeId)
     {
-        if (text.Length == 0)
+        public static IdPage Read(int pageSize, string pageToken, string certificateNumber)
         {
-            return "";
+            var violations = new Violations();
+            var size = Paging.PageSize(pageSize, violations);
+            var number = "";
+            if (certificateNumber.Length > 0)
+            {
+                number = CertificateNumber.Parse(certificateNumber, out var error)?.Number ?? "";
+                violations.AddIf("certificate_number", error);
+            }
+            var beforeId = Paging.BeforeId(pageToken, number, violations);
+            violations.ThrowIfAny();
+            return new IdPage(size, number, beforeId);
         }
-        var number = CertificateNumber.Parse(text, out var error);
-        violations.AddIf("certificate_number", error);
-        return number?.Number ?? "";
+
+        /// <summary>The next page's token when <paramref name="page"/> (read with one row more than the size) has more; else "".</summary>
+        public string NextToken<T>(IReadOnlyList<T> page, Func<T, long> id) =>
+            page.Count > Size ? Paging.Token(id(page[Size - 1]).ToString(CultureInfo.InvariantCulture), Number) : "";
     }
 }
