@@ -228,6 +228,26 @@ public sealed partial class ShareCodeTests : SeededServerTest
     }
 
     [Fact]
+    public async Task CreateAndRevokeShareCode_AreInTheAuditTrailAsThePseudonymousHolderNotInTheLedger()
+    {
+        var events = Server.LedgerEvents().Count;
+        var shared = await Server.ShareAsync(Holder, _certificate.Number);
+        await Server.RevokeCodeAsync(Holder, shared.ShareCode.Id);
+
+        var records = (await Server.Audit(Server.AuthorityToken).ListAuditRecordsAsync(new ListAuditRecordsRequest())).Records;
+
+        Assert.Equal(["/credentials.v1.HolderService/RevokeShareCode", "/credentials.v1.HolderService/CreateShareCode"],
+            records.Take(2).Select(r => r.Method));
+        Assert.All(records.Take(2), r =>
+        {
+            Assert.Matches("^holder:[0-9a-f]{16}$", r.Principal);
+            Assert.Equal("holder", r.Role);
+        });
+        Assert.DoesNotContain(IdNumber(1), records.ToString(), StringComparison.Ordinal);
+        Assert.Equal(events, Server.LedgerEvents().Count);
+    }
+
+    [Fact]
     public async Task ListShareCodes_NewestFirstInPagesFilteredByCertificate()
     {
         await Verification.VerificationFixtures.RevokeAsync(Server, _certificate.Number, Committee);
