@@ -94,6 +94,7 @@ public sealed class IntegrityService(Database database, StoreWriter writer, Hold
     /// it included (HolderService.CreateShareCode, VerificationService.VerifyShareCode), never by ID number.
     /// </summary>
     [Authorize(Policy = Policies.RecordReaders)]
+    [RefusalHint("An employer learns a person's integrity status only from a share code the holder made with it included (VerifyShareCode).")]
     public override Task<GetIntegrityStatusResponse> GetIntegrityStatus(GetIntegrityStatusRequest request, ServerCallContext context)
     {
         var caller = context.RequireCaller();

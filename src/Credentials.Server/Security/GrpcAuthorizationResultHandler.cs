@@ -10,7 +10,8 @@ namespace Credentials.Server.Security;
 /// <summary>
 /// Answers a refused gRPC call with a gRPC status instead of the HTTP 401/403 of the default
 /// handler (which clients report as "Bad gRPC response"): UNAUTHENTICATED when no token was sent,
-/// PERMISSION_DENIED naming the role and the method when its role may not call it, PERMISSION_DENIED
+/// PERMISSION_DENIED naming the role and the method when its role may not call it (with the method's
+/// <see cref="RefusalHintAttribute"/> if it has one), PERMISSION_DENIED
 /// for a method without an access rule. Requests other than gRPC calls get the default behaviour.
 /// </summary>
 public sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
@@ -34,7 +35,9 @@ public sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareRes
         {
             return TrailersOnly.WriteAsync(context, StatusCode.Unauthenticated, NeedsToken);
         }
-        var method = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.Name ?? context.Request.Path.Value;
-        return TrailersOnly.WriteAsync(context, StatusCode.PermissionDenied, $"The {caller.Role.ToName()} role may not call {method}.");
+        var metadata = context.GetEndpoint()?.Metadata;
+        var method = metadata?.GetMetadata<GrpcMethodMetadata>()?.Method.Name ?? context.Request.Path.Value;
+        var hint = metadata?.GetMetadata<RefusalHintAttribute>() is { } h ? " " + h.Hint : "";
+        return TrailersOnly.WriteAsync(context, StatusCode.PermissionDenied, $"The {caller.Role.ToName()} role may not call {method}.{hint}");
     }
 }

@@ -38,7 +38,8 @@ public sealed class IntegrityVisibilityTests : SeededServerTest
         var error = await Assert.ThrowsAsync<RpcException>(() => Server.StatusAsync(1, _employer));
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
-        Assert.Equal("The employer role may not call GetIntegrityStatus.", error.Status.Detail);
+        Assert.StartsWith("The employer role may not call GetIntegrityStatus. ", error.Status.Detail);
+        Assert.Contains("share code", error.Status.Detail);
     }
 
     [Fact]
